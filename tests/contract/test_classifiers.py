@@ -7,9 +7,7 @@ technical regulations are compared with the shared seeds (``$SANMEASURES_SHARED`
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pycountry
 import pytest
@@ -23,25 +21,14 @@ from sanmeasures.contract.classifiers import (
     CodeList,
     code_list,
 )
+from tests.support.shared import CONFORMITY_BODY_SEED, REGULATION_SEED, shared_file
 
-REGULATION_SEED = "seeds/003_7d23e833d17ad35e.txt"
-REGULATIONS_LIST_SEED = "seeds/000_9ef78e38310f4b77.txt"
 # smsdo:TechnicalRegulationIdType – Cyrillic Т, Р, С, Е, А, Э.
 TR_PATTERN = re.compile(r"ТР (ТС|ЕАЭС) \d{3}/\d{4}")
 
 
-def shared_dir() -> Path:
-    env = os.environ.get("SANMEASURES_SHARED")
-    return Path(env) if env else Path(__file__).resolve().parents[2].parent / "shared"
-
-
 def read_seed(relative: str) -> str:
-    path = shared_dir() / relative
-    if not path.is_file():
-        pytest.fail(
-            f"seed not found: {path} (set SANMEASURES_SHARED to the folder holding seeds/)", pytrace=False
-        )
-    return path.read_text(encoding="utf-8")
+    return shared_file(relative).read_text(encoding="utf-8")
 
 
 def seed_measure_grounds() -> dict[str, str]:
@@ -56,7 +43,7 @@ def seed_measure_grounds() -> dict[str, str]:
 def seed_technical_regulations() -> list[tuple[str, str]]:
     """(code, title) of the bulleted list of technical regulations in seed 000."""
     found: list[tuple[str, str]] = []
-    for line in read_seed(REGULATIONS_LIST_SEED).splitlines():
+    for line in read_seed(CONFORMITY_BODY_SEED).splitlines():
         m = re.match(r"^\s*·\s*(ТР (?:ТС|ЕАЭС) \d{3}/\d{4})\s+[«\"](.+?)[»\"]?[\s.]*$", line)
         if m:
             found.append((m.group(1), m.group(2).strip()))

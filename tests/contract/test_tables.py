@@ -7,41 +7,22 @@ repository. The seed is the independent source: a missing seed is a failure, nev
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import FrozenInstanceError, dataclass
 from functools import cache
-from pathlib import Path
 
 import pytest
 
 from sanmeasures.contract import tables
 from sanmeasures.contract.tables import TABLE_PARAGRAPH, TABLES, item, normalise_multiplicity
+from tests.support.shared import REGULATION_SEED, shared_file
 
-REGULATION_SEED = "seeds/003_7d23e833d17ad35e.txt"
 PRINTED_MULTIPLICITIES = ("1", "0.1", "0..1", "1.*", "0.*")
 
 
-def shared_dir() -> Path:
-    env = os.environ.get("SANMEASURES_SHARED")
-    return Path(env) if env else Path(__file__).resolve().parents[2].parent / "shared"
-
-
 @cache
-def _read_regulation() -> str | None:
-    path = shared_dir() / REGULATION_SEED
-    return path.read_text(encoding="utf-8") if path.is_file() else None
-
-
 def regulation_text() -> str:
-    text = _read_regulation()
-    if text is None:
-        pytest.fail(
-            f"regulation seed not found: {shared_dir() / REGULATION_SEED} "
-            "(set SANMEASURES_SHARED to the folder holding seeds/)",
-            pytrace=False,
-        )
-    return text
+    return shared_file(REGULATION_SEED).read_text(encoding="utf-8")
 
 
 # --- an independent reading of the seed -------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sanmeasures.contract import rules
 from sanmeasures.contract import simple_types as st
 from sanmeasures.contract.xmlmodel import XmlModel, el
 
@@ -14,4 +15,4 @@ class EDocHeader(XmlModel):
     e_doc_id: st.Uuid = el("csdo:EDocId")
     e_doc_ref_id: st.Uuid | None = el("csdo:EDocRefId", default=None)
     e_doc_date_time: st.DateTime = el("csdo:EDocDateTime")
-    language_code: st.LanguageCode | None = el("csdo:LanguageCode", default=None)
+    language_code: rules.IsoLanguageCode | None = el("csdo:LanguageCode", default=None)

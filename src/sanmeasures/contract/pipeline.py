@@ -19,7 +19,7 @@ from sanmeasures.contract.diagnostics import model_issues, xsd_issues
 from sanmeasures.contract.errors import DocumentRejected, Issue, rule
 from sanmeasures.contract.header import EDocHeader
 from sanmeasures.contract.namespaces import clark
-from sanmeasures.contract.safe_xml import parse_document
+from sanmeasures.contract.safe_xml import MAX_DOCUMENT_BYTES, parse_document
 from sanmeasures.contract.schemas import compiled_schema
 from sanmeasures.contract.structure import Structure
 from sanmeasures.contract.xmlmodel import XmlModel
@@ -66,9 +66,9 @@ def _issue(broken: Any, stage: str = "xsd", **context: Any) -> Issue:
     return Issue(stage=stage, rule=broken.code, message_ru=ru, message_en=en, xpath=context.get("xpath"))  # type: ignore[arg-type]
 
 
-def validate_document(data: bytes) -> Report:
+def validate_document(data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> Report:
     """Run the whole pipeline on untrusted bytes."""
-    parsed = parse_document(data)
+    parsed = parse_document(data, max_bytes=max_bytes)
     if parsed.root is None:
         return Report(issues=parsed.issues)
     return validate_element(parsed.root)

@@ -142,6 +142,7 @@ def _range(axis: str, axis_en: str, low: int, high: int) -> Any:
             raise violation(COORDINATE, axis=axis, axis_en=axis_en, value=value, low=low, high=high)
         return value
 
+    check.bounds = (low, high)  # type: ignore[attr-defined]  # read by test data generators
     return AfterValidator(check)
 
 
@@ -170,7 +171,7 @@ class DatePairs(XmlModel):
     def _end_not_before_start(self) -> Any:
         for start_field, end_field in self.date_pairs:
             start, end = getattr(self, start_field), getattr(self, end_field)
-            if start is not None and end is not None and _comparable(end) < _comparable(start):
+            if start is not None and end is not None and comparable(end) < comparable(start):
                 fields = type(self).model_fields
                 raise violation(
                     DATE_ORDER,
@@ -183,7 +184,7 @@ class DatePairs(XmlModel):
         return self
 
 
-def _comparable(value: Any) -> Any:
+def comparable(value: Any) -> Any:
     # xs:dateTime may come with or without a timezone; read a naive one as UTC rather than crash.
     if isinstance(value, dt.datetime) and value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)

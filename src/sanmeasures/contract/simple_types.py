@@ -17,7 +17,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, PlainSerializer, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, StringConstraints
 
 _WS = re.compile(r"[ \t\r\n]+")
 
@@ -117,8 +117,18 @@ def _date_without_timezone(value: Any) -> Any:
 
 Date = Annotated[dt.date, BeforeValidator(_date_without_timezone)]
 DateTime = Annotated[dt.datetime, BeforeValidator(collapse_whitespace)]
+_DURATION = re.compile(r"-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?")
+
+
+def _xsd_duration(value: str) -> str:
+    # Checked with Python's re: the xs:duration grammar needs look-aheads pydantic's regex lacks.
+    if not _DURATION.fullmatch(value):
+        raise ValueError(f"{value!r} is not an xs:duration (e.g. P1Y2M, P30D, PT12H)")
+    return value
+
+
 #: bdt:DurationType (xs:duration), kept as its lexical form.
-Duration = token(pattern=r"-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?")
+Duration = Annotated[str, BeforeValidator(collapse_whitespace), AfterValidator(_xsd_duration)]
 
 
 # --- booleans, binary ------------------------------------------------------------------------------

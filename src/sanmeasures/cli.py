@@ -1,0 +1,102 @@
+"""``sanmeasures`` — the single entry point for operators."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sanmeasures.settings import Settings
+
+app = typer.Typer(
+    help="Node of the EAEU integrated system for the information support of sanitary measures.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="XML documents to check", exists=True, dir_okay=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Check documents against the contract: XSD, table multiplicities and value rules.
+
+    Exit status 0 only if every file is valid.
+    """
+    from sanmeasures.contract.pipeline import validate_document
+
+    results = []
+    for path in files:
+        report = validate_document(path.read_bytes())
+        results.append((path, report))
+    if as_json:
+        payload = [{"file": str(path), **report.as_dict()} for path, report in results]
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        for path, report in results:
+            if report.ok:
+                typer.echo(f"OK       {path} ({report.structure.code if report.structure else '?'})")
+                continue
+            code = report.structure.code if report.structure else "unknown structure"
+            typer.echo(f"INVALID  {path} ({code}): {len(report.issues)} error(s)")
+            for issue in report.issues:
+                typer.echo(f"  - {issue.one_line()}")
+    if not all(report.ok for _, report in results):
+        raise typer.Exit(1)
+
+
+@app.command()
+def example(
+    structure: Annotated[str, typer.Argument(help="structure code, e.g. R.SM.SS.08.002 (see `structures`)")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="write to this file")] = None,
+) -> None:
+    """Write a realistic valid document of a structure (a starting point for integrators)."""
+    from sanmeasures.contract.catalogue import structures
+    from sanmeasures.contract.examples import example_document
+    from sanmeasures.contract.pipeline import encode
+
+    if structure not in structures():
+        typer.echo(f"unknown structure {structure!r}; known: {', '.join(structures())}", err=True)
+        raise typer.Exit(2)
+    data = encode(example_document(structure))
+    if output is None:
+        sys.stdout.buffer.write(data)
+    else:
+        output.write_bytes(data)
+        typer.echo(f"wrote {output}")
+
+
+@app.command("structures")
+def list_structures() -> None:
+    """List the structures the node reads and writes."""
+    from sanmeasures.contract.catalogue import structures
+
+    for code, structure in structures().items():
+        table = f"Table {structure.table}" if structure.table else "-"
+        origin = "EEC" if structure.published else "ours"
+        typer.echo(f"{code:16} {origin:4} {table:8} {structure.root_element:40} {structure.title_en}")
+
+
+@app.command()
+def node(
+    host: Annotated[str | None, typer.Option(help="listen address")] = None,
+    port: Annotated[int | None, typer.Option(help="listen port")] = None,
+) -> None:
+    """Run the node: HTTP API and portal (embedded default: http://127.0.0.1:8000)."""
+    import uvicorn
+
+    from sanmeasures.app import create_app
+
+    settings = Settings.from_env()
+    bind_host = host or settings.host
+    bind_port = port or settings.port
+    typer.echo(f"sanmeasures node on http://{bind_host}:{bind_port}/ (API docs at /docs)")
+    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,1 @@
+"""One module per XML structure: its namespace prefix, root model, context subclasses and ``STRUCTURE``."""
