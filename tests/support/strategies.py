@@ -38,11 +38,22 @@ _TEXT_ALPHABET = _ALPHABET + "\n\t"
 _MAX_LIST = 2
 
 _OVERRIDES: dict[type[XmlModel], st.SearchStrategy[Any]] = {}
+_FIXERS: dict[type[XmlModel], Any] = {}
 
 
 def register(model: type[XmlModel], strategy: st.SearchStrategy[Any]) -> None:
     """Use ``strategy`` for ``model`` (a model with cross-field rules the generic builder can't know)."""
     _OVERRIDES[model] = strategy
+
+
+def fixer(model: type[XmlModel]):  # type: ignore[no-untyped-def]
+    """Decorator: adjust a drawn field dict of ``model`` so its cross-field rules hold."""
+
+    def register_fixer(function):  # type: ignore[no-untyped-def]
+        _FIXERS[model] = function
+        return function
+
+    return register_fixer
 
 
 def _validator_func(meta: Any) -> Any:
@@ -207,7 +218,10 @@ def _any_fragments() -> st.SearchStrategy[list[str]]:
     return st.lists(st.text(_ALPHABET, min_size=1, max_size=30).map(fragment), min_size=1, max_size=2)
 
 
-def _fix_date_pairs(model: type[XmlModel], data: dict[str, Any]) -> dict[str, Any]:
+def _fix(model: type[XmlModel], data: dict[str, Any]) -> dict[str, Any]:
+    for cls in model.__mro__:
+        if cls in _FIXERS:
+            data = _FIXERS[cls](data)
     for start, end in getattr(model, "date_pairs", ()):
         a, b = data.get(start), data.get(end)
         if a is not None and b is not None and rules.comparable(b) < rules.comparable(a):
@@ -240,7 +254,7 @@ def for_model(
     for spec in model.xml_fields():
         if spec.name in absent:
             continue
-        annotation, is_list, is_optional = _occurrences(hints[spec.name])
+        annotation, is_list, _ = _occurrences(hints[spec.name])
         one = for_annotation(annotation, list(spec.info.metadata) if not is_list else None)
         if is_list:
             low = max(spec.min_occurs, (at_least or {}).get(spec.name, 0))
@@ -250,7 +264,7 @@ def for_model(
             fields[spec.name] = st.none() | one
         else:
             fields[spec.name] = one
-    strategy = st.fixed_dictionaries(fields).map(lambda data: _fix_date_pairs(model, data)).map(model.model_validate)
+    strategy = st.fixed_dictionaries(fields).map(lambda data: _fix(model, data)).map(model.model_validate)
     if not tailored:
         _CACHE[model] = strategy
     return strategy
@@ -262,6 +276,13 @@ def _register_known_rules() -> None:
         _CONSIGNMENT_REQUIRED,
         AlertBatchDetails,
     )
+    from sanmeasures.contract.structures.public_health_alert import AlertPublicHealthDetails
+
+    @fixer(AlertPublicHealthDetails)
+    def _names_follow_codes(data: dict[str, Any]) -> dict[str, Any]:
+        # Table 2 item 8.1: every measure name needs its kind code.
+        data["measure_name"] = data.get("measure_name", [])[: len(data.get("measure_code", []))]
+        return data
 
     consignment = {name for name, _, _ in _CONSIGNMENT_REQUIRED}
     # Table 3 item 7.6.4: a batch either carries a complete consignment or none of its data.

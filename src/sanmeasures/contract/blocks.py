@@ -8,7 +8,7 @@ subclassing (the base type's children come first, as in the instance).
 
 These classes are exactly as permissive as the published XSD. Where Appendix 2 of the
 Rules makes an item mandatory that the XSD leaves optional, the structure module that
-implements the table tightens it in a context subclass (``TABLE_TIGHTENINGS`` there),
+implements the table tightens it in a context subclass (listed in ``conformance.py``),
 never here: most of these types serve several tables and contexts.
 
 Item ids (``T3/7.6.4.3``) sit on the particles named in ``docs/dev/item-map.md``; a type

@@ -42,6 +42,14 @@ def item_facts(field: XmlField | None, table: int | None) -> tuple[str | None, s
     return chosen, entry.name_ru, f"Приложение 2, таблица {entry.table}, п. {entry.number}"
 
 
+def _named_item(item_id: str) -> tuple[str, str | None, str | None]:
+    try:
+        entry = tables.item(item_id)
+    except KeyError:
+        return item_id, None, None
+    return item_id, entry.name_ru, f"Приложение 2, таблица {entry.table}, п. {entry.number}"
+
+
 # --- element paths ------------------------------------------------------------------------------
 def _step(element: etree._Element, field: XmlField | None, root_ns: str) -> str:
     name = prefixed(element.tag, root_ns)
@@ -101,6 +109,12 @@ def place_of_loc(root_cls: type[XmlModel], root: etree._Element | None, loc: tup
         cls = field.model
     line = element.sourceline if element is not None else None
     return Place(xpath, line, field)
+
+
+_MISSING = (
+    "Отсутствует обязательный элемент {name}{item_text}",
+    "Required element {name} is missing{item_text_en}",
+)
 
 
 # --- XSD errors ------------------------------------------------------------------------------------
@@ -180,7 +194,11 @@ _XSD_RULES: dict[str, tuple[str, str, str]] = {
         "Element {element} must hold text only, no child elements",
     ),
 }
-_GENERIC = ("xsd.invalid", "Документ не соответствует схеме: {message}", "The document does not match the schema: {message}")
+_GENERIC = (
+    "xsd.invalid",
+    "Документ не соответствует схеме: {message}",
+    "The document does not match the schema: {message}",
+)
 
 
 def _content_problem(message: str, root_ns: str) -> tuple[str, str, list[str]]:
@@ -188,7 +206,11 @@ def _content_problem(message: str, root_ns: str) -> tuple[str, str, list[str]]:
     expected = [f"{{{ns}}}{local}" for ns, local in _EXPECTED.findall(message.partition("Expected is")[2])]
     names = ", ".join(prefixed(tag, root_ns) for tag in expected)
     if "Missing child element" in message:
-        return f"отсутствует обязательный элемент ({names})", f"a required element is missing ({names})", expected
+        return (
+            f"отсутствует обязательный элемент ({names})",
+            f"a required element is missing ({names})",
+            expected,
+        )
     if "not expected" in message:
         tail_ru = f"; ожидается ({names})" if names else ""
         tail_en = f"; expected ({names})" if names else ""
@@ -212,6 +234,37 @@ def _find_element(root: etree._Element, entry: Any) -> etree._Element | None:
     return next((n for n in root.iter() if isinstance(n.tag, str) and n.sourceline == entry.line), None)
 
 
+def _missing_required(
+    root_cls: type[XmlModel], place: Place, element: etree._Element | None, message: str, expected: list[str]
+) -> tuple[XmlField, str] | None:
+    """The required child an XSD content error really complains about, with its XPath, if any.
+
+    libxml2 reports a missing element either on the parent ("Missing child element(s)") or on the
+    next sibling ("This element is not expected. Expected is ( X )").
+    """
+    if element is None or not expected:
+        return None
+    if "Missing child" in message:
+        parent, parent_place = element, place
+    elif "not expected" in message and element.getparent() is not None:
+        parent = element.getparent()
+        parent_place = place_of_element(root_cls, parent)
+    else:
+        return None
+    if parent.getparent() is None:
+        owner: type[XmlModel] | None = root_cls
+    else:
+        owner = parent_place.field.model if parent_place.field is not None else None
+    if owner is None:
+        return None
+    present = {child.tag for child in parent}
+    for tag in expected:
+        spec = owner.xml_field_for_tag(tag)
+        if spec is not None and spec.min_occurs >= 1 and tag not in present:
+            return spec, f"{parent_place.xpath}/{prefixed(tag, root_cls.root_namespace())}"
+    return None
+
+
 def xsd_issues(root_cls: type[XmlModel], root: etree._Element, errors: Any, table: int | None) -> list[Issue]:
     issues: list[Issue] = []
     root_ns = root_cls.root_namespace()
@@ -220,7 +273,9 @@ def xsd_issues(root_cls: type[XmlModel], root: etree._Element, errors: Any, tabl
         code, ru_t, en_t = _XSD_RULES.get(entry.type_name, _GENERIC)
         element = _find_element(root, entry)
         place = (
-            place_of_element(root_cls, element) if element is not None else Place(entry.path or "/", entry.line, None)
+            place_of_element(root_cls, element)
+            if element is not None
+            else Place(entry.path or "/", entry.line, None)
         )
         head = _ELEMENT.match(message)
         context: dict[str, Any] = {
@@ -240,18 +295,19 @@ def xsd_issues(root_cls: type[XmlModel], root: etree._Element, errors: Any, tabl
         xpath = place.xpath
         if entry.type_name == "SCHEMAV_ELEMENT_CONTENT":
             what_ru, what_en, expected = _content_problem(message, root_ns)
-            context["what"] = what_ru
-            if "Missing child" in message and expected and element is not None:
-                # The item that is missing is the expected child's, not the parent's.
-                is_root = element.getparent() is None
-                owner_model = root_cls if is_root else (place.field.model if place.field is not None else None)
-                child = owner_model.xml_field_for_tag(expected[0]) if owner_model is not None else None
-                if child is not None:
-                    field = child
-                    xpath = f"{place.xpath}/{prefixed(expected[0], root_ns)}"
-            ru = ru_t.format(**context)
-            context["what"] = what_en
-            en = en_t.format(**context)
+            missing = _missing_required(root_cls, place, element, message, expected)
+            if missing is not None:
+                # The item concerned is the required child that is absent, not the element reported.
+                field, xpath = missing
+                code = "xsd.missing"
+                name = prefixed(field.tag, root_ns)
+                ru, en = (
+                    _MISSING[0].format(name=name, item_text=""),
+                    _MISSING[1].format(name=name, item_text_en=""),
+                )
+            else:
+                ru = ru_t.format(**{**context, "what": what_ru})
+                en = en_t.format(**{**context, "what": what_en})
         else:
             ru, en = ru_t.format(**context), en_t.format(**context)
         if context["attribute"]:
@@ -276,10 +332,6 @@ def xsd_issues(root_cls: type[XmlModel], root: etree._Element, errors: Any, tabl
 
 
 # --- model errors ---------------------------------------------------------------------------------
-_MISSING = (
-    "Отсутствует обязательный элемент {name}{item_text}",
-    "Required element {name} is missing{item_text_en}",
-)
 
 
 def model_issues(
@@ -293,6 +345,8 @@ def model_issues(
             loc = (*loc, context["field"])
         place = place_of_loc(root_cls, root, loc)
         item, item_name, paragraph = item_facts(place.field, table)
+        if "table_item" in context:  # a rule that names its table item explicitly
+            item, item_name, paragraph = _named_item(context["table_item"])
         kind = problem["type"]
         declared = RULES.get(kind)
         stage = "rule" if declared else "model"

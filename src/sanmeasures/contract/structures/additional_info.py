@@ -23,8 +23,6 @@ from sanmeasures.contract.xmlmodel import XmlModel, el
 NAMESPACE = "urn:EEC:R:SM:SS:09:AdditionalInfoDetails:v1.0.0"
 register_prefix("addi", NAMESPACE)
 
-#: Table 6 has no mandatory item: nothing is tightened.
-TABLE_TIGHTENINGS: tuple[tuple[str, str, str, str], ...] = ()
 
 
 class AdditionalInfoDetails(XmlModel):

@@ -287,7 +287,9 @@ def parse_registration_number(text: str) -> RegistrationNumber:
     serial = _digits(text, serial, 6, "ZZZZZZ", "ЖЖЖЖЖЖ", "порядковый номер", "sequence number")
     month = _digits(text, mm, 2, "MM", "ЗЗ", "месяц", "month")
     if not 1 <= int(month) <= 12:
-        raise _fail(text, "MM", f"ЗЗ – месяц от 01 до 12, а не «{mm}»", f"MM must be a month 01–12, not '{mm}'")
+        raise _fail(
+            text, "MM", f"ЗЗ – месяц от 01 до 12, а не «{mm}»", f"MM must be a month 01–12, not '{mm}'"
+        )
     year = _digits(text, yy, 2, "YY", "ИИ", "год", "year")
     return RegistrationNumber(country, region, authority, workplace, product, letter, serial, month, year)
 
@@ -307,7 +309,11 @@ def _registration_number(value: str) -> str:
         parse_registration_number(value)
     except RegistrationNumberError as error:
         raise violation(
-            NUMBER_TEMPLATE, value=value, part=error.part, reason_ru=error.reason_ru, reason_en=error.reason_en
+            NUMBER_TEMPLATE,
+            value=value,
+            part=error.part,
+            reason_ru=error.reason_ru,
+            reason_en=error.reason_en,
         ) from None
     return value
 
@@ -390,7 +396,9 @@ class CertificateValidityPeriodDetails(XmlModel):
         if self.end_date is not None and self.end_date < self.start_date:
             problems.append(
                 (
-                    violation(VALIDITY_ORDER, start=self.start_date.isoformat(), end=self.end_date.isoformat()),
+                    violation(
+                        VALIDITY_ORDER, start=self.start_date.isoformat(), end=self.end_date.isoformat()
+                    ),
                     ("end_date",),
                     self.end_date.isoformat(),
                 )
@@ -417,7 +425,9 @@ class CertificateStatusDetails(XmlModel):
                 type(self).__name__,
                 [
                     (
-                        violation(STATUS_ORDER, start=self.start_date.isoformat(), end=self.end_date.isoformat()),
+                        violation(
+                            STATUS_ORDER, start=self.start_date.isoformat(), end=self.end_date.isoformat()
+                        ),
                         ("end_date",),
                         self.end_date.isoformat(),
                     )
@@ -483,7 +493,7 @@ class UnionActDetails(XmlModel):
     @model_validator(mode="after")
     def _not_empty(self) -> Any:
         if not self.technical_regulation_id and not self.sanitary_requirements_section_text:
-            raise_all(type(self).__name__, [(violation(ACTS_EMPTY), ("technical_regulation_id",), [])])
+            raise_all(type(self).__name__, [(violation(ACTS_EMPTY), (), [])])
         return self
 
 
@@ -557,14 +567,18 @@ class RegistrationCertificateDetails(XmlModel):
         here = ("registration_number_as_written",)
         if number.country != country:
             problems.append(
-                (violation(NUMBER_COUNTRY, number_country=number.country, country=country), here, number.country)
+                (
+                    violation(NUMBER_COUNTRY, number_country=number.country, country=country),
+                    here,
+                    number.country,
+                )
             )
         mismatch = issue_date_problem(number, self.doc_creation_date)
         if mismatch is not None:
             problems.append((mismatch, here, f"{number.month}.{number.year}"))
         regulations = self.union_act_details.technical_regulation_id
         if number.for_technical_regulation and not regulations:
-            problems.append((violation(NUMBER_LETTER_R), ("union_act_details", "technical_regulation_id"), []))
+            problems.append((violation(NUMBER_LETTER_R), ("union_act_details",), []))
         if not number.for_technical_regulation and regulations:
             problems.append(
                 (
@@ -578,7 +592,9 @@ class RegistrationCertificateDetails(XmlModel):
             problems.append(
                 (
                     violation(
-                        STATUS_BEFORE_ISSUE, start=status_start.isoformat(), issued=self.doc_creation_date.isoformat()
+                        STATUS_BEFORE_ISSUE,
+                        start=status_start.isoformat(),
+                        issued=self.doc_creation_date.isoformat(),
                     ),
                     ("certificate_status_details", "start_date"),
                     status_start.isoformat(),

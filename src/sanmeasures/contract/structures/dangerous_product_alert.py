@@ -127,32 +127,7 @@ class AlertDangerousProductDetails(b.DangerousProductAlertDetails):
     )
 
 
-#: Items Table 3 makes mandatory that the published XSD leaves optional:
-#: (item, table multiplicity, XSD multiplicity, "Class.field").
-TABLE_TIGHTENINGS: tuple[tuple[str, str, str, str], ...] = (
-    ("T3/5", "1", "0..1", "AlertDangerousProductDetails.unified_authority_details"),
-    ("T3/7.2", "1", "0..1", "AlertProductDetails.description_text"),
-    ("T3/7.3", "1", "0..1", "AlertNonCompliantProductDetails.sanitary_product_type_code"),
-    ("T3/7.5", "1", "0..1", "AlertNonCompliantProductDetails.supply_chain_party_details"),
-    (
-        "T3/7.6",
-        "1..*",
-        "0..*",
-        "AlertNonCompliantProductDetails.non_compliant_sanitary_product_batch_details",
-    ),
-    ("T3/8", "1", "0..1", "AlertDangerousProductDetails.detection_place_details"),
-    ("T3/9.1", "1", "0..*", "AlertMeasureDetails.measure_affected_object_kind_code"),
-    ("T3/9.2", "1", "0..1", "AlertMeasureDetails.measure_code"),
-)
 
-#: Items that are mandatory inside an optional table item without an element of its own
-#: (7.6.4, derived by ``has_consignment``): enforced by ``AlertBatchDetails`` only when the
-#: batch carries consignment data. Same tuple shape as TABLE_TIGHTENINGS.
-CONDITIONAL_TIGHTENINGS: tuple[tuple[str, str, str, str], ...] = (
-    ("T3/7.6.4.3", "1..*", "0..*", "AlertBatchDetails.shipping_document_details"),
-    ("T3/7.6.4.4", "1", "0..*", "AlertBatchDetails.conformity_doc_details"),
-    ("T3/7.6.4.5", "1..*", "0..*", "AlertBatchDetails.requirement_violation_details"),
-)
 
 
 # --- root ----------------------------------------------------------------------------------------

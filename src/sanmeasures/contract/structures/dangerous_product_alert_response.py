@@ -20,13 +20,6 @@ from sanmeasures.contract.xmlmodel import XmlModel, el
 NAMESPACE = "urn:EEC:R:SM:SS:08:DangerousProductAlertResponse:v1.0.0"
 register_prefix("dpar", NAMESPACE)
 
-#: Items Table 3 makes mandatory that the published XSD leaves optional, as they apply here:
-#: (item, table multiplicity, XSD multiplicity, "Class.field"). The measures are Table 3 item 9
-#: (AlertMeasureDetails of R.SM.SS.08.002); item 5 is already mandatory in this root.
-TABLE_TIGHTENINGS: tuple[tuple[str, str, str, str], ...] = (
-    ("T3/9.1", "1", "0..*", "AlertMeasureDetails.measure_affected_object_kind_code"),
-    ("T3/9.2", "1", "0..1", "AlertMeasureDetails.measure_code"),
-)
 
 
 class DangerousProductAlertResponseDetails(XmlModel):

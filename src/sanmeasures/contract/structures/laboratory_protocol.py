@@ -12,7 +12,8 @@ Only xs:sequence (as in all EEC structures): "protocols or a refusal, exactly on
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import AfterValidator, model_validator
 
@@ -91,7 +92,7 @@ PROTOCOL_CONTENT = rule(
 )
 PROTOCOL_MEDIA_TYPE = rule(
     "laboratory.protocol.media_type",
-    "Отсканированная копия протокола {doc} должна иметь mediaTypeCode=\"application/pdf\", а не «{value}»",
+    'Отсканированная копия протокола {doc} должна иметь mediaTypeCode="application/pdf", а не «{value}»',
     "The scanned copy of protocol {doc} must have mediaTypeCode=\"application/pdf\", not '{value}'",
     "Правила, п. 36",
 )
@@ -125,10 +126,11 @@ RefusalReasonCode = Annotated[QualifiedCode, AfterValidator(_refusal_reason)]
 class _CertificateReference(XmlModel):
     """The certificate both structures name: csdo:DocId, its registration number as written (field
     ``certificate_number_as_written``), and csdo:DocCreationDate, its date of issue (``doc_creation_date``).
-    The subclasses declare both fields in their XSD position; this base only checks them."""
+    The subclasses declare both fields in their XSD position; this base declares none, it checks them."""
 
-    certificate_number_as_written: Any
-    doc_creation_date: Any
+    if TYPE_CHECKING:
+        certificate_number_as_written: str
+        doc_creation_date: dt.date
 
     @property
     def certificate_number(self) -> str:
@@ -180,7 +182,12 @@ class ProtocolDocDetails(b.DocContentDetails):
         if binary is None and xml is None:
             problems.append(
                 (
-                    violation(PROTOCOL_CONTENT, doc=doc, problem_ru="нет ни того, ни другого", problem_en="neither is given"),
+                    violation(
+                        PROTOCOL_CONTENT,
+                        doc=doc,
+                        problem_ru="нет ни того, ни другого",
+                        problem_en="neither is given",
+                    ),
                     ("doc_binary_text",),
                     None,
                 )
@@ -188,7 +195,9 @@ class ProtocolDocDetails(b.DocContentDetails):
         elif binary is not None and xml is not None:
             problems.append(
                 (
-                    violation(PROTOCOL_CONTENT, doc=doc, problem_ru="указаны оба", problem_en="both are given"),
+                    violation(
+                        PROTOCOL_CONTENT, doc=doc, problem_ru="указаны оба", problem_en="both are given"
+                    ),
                     ("any_details",),
                     None,
                 )
@@ -231,14 +240,23 @@ class LaboratoryProtocolDetails(_CertificateReference):
     @model_validator(mode="after")
     def _protocol_or_refusal(self) -> Any:
         if self.doc_content_details and self.refusal_reason_code is not None:
-            problem = ("и протокол, и причину отказа", "both protocol(s) and a refusal reason", "refusal_reason_code")
+            problem = (
+                "и протокол, и причину отказа",
+                "both protocol(s) and a refusal reason",
+                "refusal_reason_code",
+            )
         elif not self.doc_content_details and self.refusal_reason_code is None:
-            problem = ("ни протокола, ни причины отказа", "neither a protocol nor a refusal reason", "doc_content_details")
+            problem = (
+                "ни протокола, ни причины отказа",
+                "neither a protocol nor a refusal reason",
+                "doc_content_details",
+            )
         else:
             return self
         ru, en, where = problem
         raise_all(
-            type(self).__name__, [(violation(PROTOCOL_OR_REFUSAL, problem_ru=ru, problem_en=en), (where,), None)]
+            type(self).__name__,
+            [(violation(PROTOCOL_OR_REFUSAL, problem_ru=ru, problem_en=en), (where,), None)],
         )
         return self
 

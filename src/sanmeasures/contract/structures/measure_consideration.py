@@ -33,13 +33,6 @@ class ReviewedMeasureDocDetails(b.DocContentDetails):
     doc_creation_date: st.Date = el("csdo:DocCreationDate", item="T5/4")
 
 
-#: Items Table 5 makes mandatory that the published XSD leaves optional:
-#: (item, table multiplicity, XSD multiplicity, "Class.field").
-TABLE_TIGHTENINGS: tuple[tuple[str, str, str, str], ...] = (
-    ("T5/2", "1", "0..1", "ReviewedMeasureDocDetails.unified_country_code"),
-    ("T5/3", "1", "0..1", "ReviewedMeasureDocDetails.doc_id"),
-    ("T5/4", "1", "0..1", "ReviewedMeasureDocDetails.doc_creation_date"),
-)
 
 
 # --- root ----------------------------------------------------------------------------------------

@@ -16,8 +16,6 @@ from sanmeasures.contract.xmlmodel import XmlModel, el
 NAMESPACE = "urn:EEC:R:ProcessingResultDetails:v1.0.7"
 register_prefix("prd", NAMESPACE)
 
-#: No table applies, nothing is tightened.
-TABLE_TIGHTENINGS: tuple[tuple[str, str, str, str], ...] = ()
 
 
 class ProcessingResultDetails(XmlModel):

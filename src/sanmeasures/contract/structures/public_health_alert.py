@@ -7,7 +7,12 @@ the sending authority (5), the case (6, 7) and the measures (8) and linked alert
 
 from __future__ import annotations
 
+from typing import Any
+
+from pydantic import model_validator
+
 from sanmeasures.contract import blocks as b
+from sanmeasures.contract.errors import rule, violation
 from sanmeasures.contract.header import EDocHeader
 from sanmeasures.contract.namespaces import register_prefix
 from sanmeasures.contract.structure import Structure
@@ -44,13 +49,26 @@ class AlertPublicHealthDetails(b.PublicHealthAlertDetails):
         "smcdo:PublicHealthIncidentDetails", item="T2/6", default=None
     )
 
+    @model_validator(mode="after")
+    def _every_measure_has_its_kind(self) -> Any:
+        # No measure container on the wire: each smsdo:MeasureCode is one measure (item 8) and its
+        # kind (item 8.1); the names follow in the same order, so a name needs its code.
+        if len(self.measure_name) > len(self.measure_code):
+            raise violation(
+                MEASURE_WITHOUT_KIND,
+                field="measure_code",
+                table_item="T2/8.1",
+                names=len(self.measure_name),
+                codes=len(self.measure_code),
+            )
+        return self
 
-#: Items Table 2 makes mandatory that the published XSD leaves optional:
-#: (item, table multiplicity, XSD multiplicity, "Class.field").
-TABLE_TIGHTENINGS: tuple[tuple[str, str, str, str], ...] = (
-    ("T2/5", "1", "0..1", "AlertPublicHealthDetails.unified_authority_details"),
-    ("T2/6.3", "1", "0..*", "AlertPublicHealthIncidentDetails.patient_group_details"),
-    ("T2/7", "1", "0..1", "AlertPublicHealthIncidentDetails.detection_place_details"),
+
+MEASURE_WITHOUT_KIND = rule(
+    "table2.measure_kind",
+    "Указано мер {names}, а кодов вида санитарной меры {codes}: у каждой меры должен быть вид (smsdo:MeasureCode)",
+    "{names} measure name(s) but {codes} measure kind code(s): every measure needs its kind (smsdo:MeasureCode)",
+    "Приложение 2, таблица 2, п. 8.1",
 )
 
 

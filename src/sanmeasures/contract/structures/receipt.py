@@ -65,7 +65,9 @@ class AnswerEDocHeader(EDocHeader):
 
 
 _MEMBERS = "|".join(MEMBER_STATE_CODES)
-_PARTICIPANT = re.compile(rf"^(?:authority:(?:{_MEMBERS})|commission|supervisory:(?:{_MEMBERS}):[A-Za-z0-9_.-]{{1,80}})$")
+_PARTICIPANT = re.compile(
+    rf"^(?:authority:(?:{_MEMBERS})|commission|supervisory:(?:{_MEMBERS}):[A-Za-z0-9_.-]{{1,80}})$"
+)
 
 
 def _participant(value: str) -> str:

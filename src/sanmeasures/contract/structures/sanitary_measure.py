@@ -29,11 +29,6 @@ class TemporarySanitaryMeasureDetails(b.SanitaryMeasureDetails):
     language_code: rules.IsoLanguageCode = el("csdo:LanguageCode", item="T4/1")
 
 
-#: Items Table 4 makes mandatory that the published XSD leaves optional:
-#: (item, table multiplicity, XSD multiplicity, "Class.field").
-TABLE_TIGHTENINGS: tuple[tuple[str, str, str, str], ...] = (
-    ("T4/1", "1", "0..1", "TemporarySanitaryMeasureDetails.language_code"),
-)
 
 
 # --- root ----------------------------------------------------------------------------------------
