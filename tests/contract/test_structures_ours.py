@@ -32,7 +32,7 @@ from sanmeasures.contract.classifiers import code_list
 from sanmeasures.contract.header import EDocHeader
 from sanmeasures.contract.pipeline import encode, validate_document
 from sanmeasures.contract.schemas import schema_dir, schema_path
-from sanmeasures.contract.simple_content import AnyDetails
+from sanmeasures.contract.simple_content import AnyDetails, CountryCode
 from sanmeasures.contract.structure import Structure
 from sanmeasures.contract.structures import certificate as cert
 from sanmeasures.contract.structures import information_request as info
@@ -471,7 +471,7 @@ def _registration_certificates(draw: Any) -> cert.RegistrationCertificateDetails
     end = draw(hs.none() | hs.dates(issued, dt.date(2099, 12, 31)))
     status_start = draw(hs.dates(issued, dt.date(2045, 12, 31)))
     regulations = sorted(code_list("technical_regulations").codes())
-    sections = hs.lists(hs.text(strategies._TEXT_ALPHABET, min_size=1, max_size=60), max_size=2)
+    section = hs.text(strategies._TEXT_ALPHABET, min_size=1, max_size=60)
     authority = draw(strategies.for_model(cert.CertificateAuthority))
     data = {
         "unified_country_code": code(country),
@@ -496,15 +496,17 @@ def _registration_certificates(draw: Any) -> cert.RegistrationCertificateDetails
                 "technical_regulation_id": draw(
                     hs.lists(hs.sampled_from(regulations), min_size=1, max_size=2)
                 ),
-                "sanitary_requirements_section_text": draw(sections),
+                "sanitary_requirements_section_text": draw(hs.lists(section, max_size=2)),
             }
             if letter == "R"
-            else {"sanitary_requirements_section_text": draw(sections.filter(bool))}
+            else {"sanitary_requirements_section_text": draw(hs.lists(section, min_size=1, max_size=2))}
         ),
         "conformity_evidence_doc_details": draw(
             hs.lists(strategies.for_model(cert.ConformityEvidenceDocDetails), min_size=1, max_size=2)
         ),
-        "unified_authority_details": authority.model_copy(update={"unified_country_code": code(country)}),
+        "unified_authority_details": authority.model_copy(
+            update={"unified_country_code": CountryCode.model_validate(code(country))}
+        ),
         "certificate_annex_details": draw(hs.none() | strategies.for_model(b.DocContentDetails)),
         "resource_item_status_details": draw(hs.none() | strategies.for_model(b.ResourceItemStatusDetails)),
     }
@@ -1363,9 +1365,7 @@ def test_invalid_data_file_breaks_exactly_its_rule(code_: str, name: str) -> Non
     report = validate_document(path.read_bytes())
     expected = EXPECTED[code_][name]
     found = [issue.stage if expected == "xsd" else issue.rule for issue in report.issues]
-    assert found == [expected], [
-        i.one_line() for i in report.issues
-    ]
+    assert found == [expected], [i.one_line() for i in report.issues]
     assert name in (DATA / code_ / "README.md").read_text(encoding="utf-8")
 
 

@@ -8,6 +8,7 @@ closes XXE and "billion laughs" for good.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from lxml import etree
@@ -19,7 +20,11 @@ MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
 #: The deepest EEC structure here nests 12 levels; 64 leaves room and stops pathological input early.
 MAX_DEPTH = 64
 
-XML_SYNTAX = rule("xml.syntax", "Документ не является корректным XML: {detail}", "The document is not well-formed XML: {detail}")
+XML_SYNTAX = rule(
+    "xml.syntax",
+    "Документ не является корректным XML: {detail}",
+    "The document is not well-formed XML: {detail}",
+)
 XML_DOCTYPE = rule(
     "xml.doctype",
     "Объявление DOCTYPE/DTD не допускается (защита от XXE и раскрытия сущностей)",
@@ -38,7 +43,18 @@ XML_DEPTH = rule(
 XML_EMPTY = rule("xml.empty", "Документ пуст", "The document is empty")
 
 
+_per_thread = threading.local()
+
+
 def _parser() -> etree.XMLParser:
+    """One hardened parser per thread (a parser object must not be shared between threads)."""
+    parser = getattr(_per_thread, "parser", None)
+    if parser is None:
+        parser = _per_thread.parser = _new_parser()
+    return parser
+
+
+def _new_parser() -> etree.XMLParser:
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,

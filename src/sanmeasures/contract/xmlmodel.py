@@ -170,6 +170,50 @@ class _Plan:
         self.by_tag = {f.tag: f for f in self.children}
 
 
+def _compile_reader(cls: type[XmlModel]) -> Any:
+    """A closure reading one element of ``cls`` into a dict; built once per class (the hot path)."""
+    plan = cls.xml_plan()
+    text_field, any_field = plan.text_field, plan.any_field
+    attributes = tuple((spec.tag, spec.name) for spec in plan.attributes)
+    # tag -> (field name, repeatable, qname, nested model or None)
+    children = {spec.tag: (spec.name, spec.max_occurs != 1, spec.qname, spec.model) for spec in plan.children}
+    element_only = etree.Element
+
+    def read(element: etree._Element) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        if text_field is not None:
+            data[text_field] = element.text or ""
+        for tag, name in attributes:
+            value = element.get(tag)
+            if value is not None:
+                data[name] = value
+        if any_field is not None:
+            data[any_field] = [_c14n(child) for child in element.iterchildren(element_only)]
+            return data
+        # Elements only: comments and processing instructions carry no data.
+        for child in element.iterchildren(element_only):
+            entry = children.get(child.tag)
+            if entry is None:
+                # Never drop data silently: an element the model does not know fails validation.
+                data[f"unexpected element {prefixed(child.tag)}"] = child.text
+                continue
+            name, repeatable, qname, model = entry
+            value = model.read_element(child) if model is not None else (child.text or "")
+            if repeatable:
+                bucket = data.get(name)
+                if bucket is None:
+                    data[name] = [value]
+                else:
+                    bucket.append(value)
+            elif name in data:
+                data[f"repeated element {qname}"] = child.text
+            else:
+                data[name] = value
+        return data
+
+    return read
+
+
 class XmlModel(BaseModel):
     """Base of every contract model: strict about unknown fields, mapped to XML by its fields."""
 
@@ -199,35 +243,10 @@ class XmlModel(BaseModel):
     @classmethod
     def read_element(cls, element: etree._Element) -> dict[str, Any]:
         """An lxml element -> the plain dict this model validates (no validation yet)."""
-        plan = cls.xml_plan()
-        data: dict[str, Any] = {}
-        if plan.text_field is not None:
-            data[plan.text_field] = element.text or ""
-        for spec in plan.attributes:
-            value = element.get(spec.tag)
-            if value is not None:
-                data[spec.name] = value
-        if plan.any_field is not None:
-            data[plan.any_field] = [_c14n(child) for child in element if isinstance(child.tag, str)]
-            return data
-        by_tag = plan.by_tag
-        for child in element:
-            tag = child.tag
-            if not isinstance(tag, str):
-                continue  # comments and processing instructions carry no data
-            spec = by_tag.get(tag)
-            if spec is None:
-                # Never drop data silently: an element the model does not know fails validation.
-                data[f"unexpected element {prefixed(tag)}"] = child.text
-                continue
-            value = spec.model.read_element(child) if spec.model is not None else (child.text or "")
-            if spec.max_occurs != 1:
-                data.setdefault(spec.name, []).append(value)
-            elif spec.name in data:
-                data[f"repeated element {spec.qname}"] = child.text
-            else:
-                data[spec.name] = value
-        return data
+        reader = cls.__dict__.get("_xml_reader_cache")
+        if reader is None:
+            reader = cls._xml_reader_cache = _compile_reader(cls)  # type: ignore[attr-defined]
+        return reader(element)
 
     @classmethod
     def from_element(cls, element: etree._Element) -> Self:
