@@ -72,6 +72,8 @@ def test_registry_names_and_lookup() -> None:
         "age_groups",
         "disease_outcomes",
         "laboratory_test_kinds",
+        "protocol_refusal_reasons",
+        "information_resources",
     }
     assert set(CODE_LISTS) == expected
     for name in expected:
@@ -251,6 +253,8 @@ def test_own_lists_have_their_ids_and_sizes() -> None:
         "age_groups": "SM.CLS.012",
         "disease_outcomes": "SM.CLS.013",
         "laboratory_test_kinds": "SM.CLS.014",
+        "protocol_refusal_reasons": "SM.CLS.015",
+        "information_resources": "SM.CLS.016",
     }
     assert {n: code_list(n).id for n in expected_ids} == expected_ids
     assert len(code_list("sanitary_measure_kinds")) >= 12

@@ -21,28 +21,38 @@ from typing import Any
 
 import pytest
 import xmlschema
-from hypothesis import strategies as hs
 from lxml import etree
 from pydantic import ValidationError
 
-from sanmeasures.contract import blocks as b
 from sanmeasures.contract import tables
 from sanmeasures.contract.catalogue import structures
 from sanmeasures.contract.classifiers import code_list
-from sanmeasures.contract.header import EDocHeader
+from sanmeasures.contract.examples import (
+    KZ_NUMBER,
+    OUR_BUILDERS,
+    PDF,
+    RU_NUMBER,
+    certificate_document,
+    code_data,
+    info_request,
+    info_response,
+    kz_authority,
+    kz_certificate,
+    lab_answer,
+    lab_refusal,
+    lab_request,
+    receipt,
+    ru_authority,
+    ru_certificate,
+)
 from sanmeasures.contract.pipeline import encode, validate_document
 from sanmeasures.contract.schemas import schema_dir, schema_path
-from sanmeasures.contract.simple_content import AnyDetails, CountryCode
 from sanmeasures.contract.structure import Structure
 from sanmeasures.contract.structures import certificate as cert
 from sanmeasures.contract.structures import information_request as info
 from sanmeasures.contract.structures import laboratory_protocol as lab
 from sanmeasures.contract.structures import receipt as rcp
-from sanmeasures.contract.structures.dangerous_product_alert import AlertDangerousProductDetails
-from sanmeasures.contract.structures.public_health_alert import AlertPublicHealthDetails
-from sanmeasures.contract.structures.sanitary_measure import TemporarySanitaryMeasureDetails
 from sanmeasures.contract.xmlmodel import XmlModel
-from tests.support import strategies
 from tests.support.xsd_tree import ITEM_SOURCE, XS, schema_set
 
 OURS = (
@@ -55,630 +65,11 @@ OURS = (
 )
 DATA = Path(__file__).resolve().parents[1] / "data"
 
-COUNTRY_LIST = "P.CLS.019"
-KZ_NUMBER = "KZ.16.01.78.003.R.000541.05.24"
-RU_NUMBER = "RU.77.99.88.003.R.001234.05.24"
-REQUEST_ID = "4b7e2c1a-9d3f-4e8b-a6c2-1f0d5e7a9b31"
-QUERY_ID = "0c6a8f2e-3b1d-4c7a-9e5f-8d2b4a6c1e07"
-#: A small but well-formed one-page PDF (the scanned protocol of the KZ answer).
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
-
-
-# =================================================================================================
-# Builders: realistic documents as plain data, validated by the root models
-# =================================================================================================
-def code(value: str, code_list_id: str = COUNTRY_LIST) -> dict[str, str]:
-    return {"value": value, "code_list_id": code_list_id}
-
-
-def header(edoc_code: str, envelope: str, edoc_id: str, when: str, ref: str | None = None) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "inf_envelope_code": envelope,
-        "e_doc_code": edoc_code,
-        "e_doc_id": edoc_id,
-        "e_doc_date_time": when,
-        "language_code": "ru",
-    }
-    if ref is not None:
-        data["e_doc_ref_id"] = ref
-    return data
-
-
-def kz_authority() -> dict[str, Any]:
-    return {
-        "unified_country_code": code("KZ"),
-        "authority_id": "KZ.KSEK",
-        "authority_name": "Комитет санитарно-эпидемиологического контроля Министерства здравоохранения "
-        "Республики Казахстан",
-        "authority_brief_name": "КСЭК МЗ РК",
-    }
-
-
-def ru_authority() -> dict[str, Any]:
-    return {
-        "unified_country_code": code("RU"),
-        "authority_id": "RU.RPN",
-        "authority_name": "Федеральная служба по надзору в сфере защиты прав потребителей и благополучия человека",
-        "authority_brief_name": "Роспотребнадзор",
-    }
-
-
-def kz_certificate() -> dict[str, Any]:
-    """A KZ certificate for an infant formula (technical regulations, letter R), unlimited validity."""
-    company = {
-        "unified_country_code": code("KZ"),
-        "business_entity_name": "Товарищество с ограниченной ответственностью «Балдәурен Нутришн»",
-        "business_entity_brief_name": "ТОО «Балдәурен Нутришн»",
-        "business_entity_id": {"value": "180540012345", "kind_id": "KZ01"},
-        "subject_address_details": [
-            {
-                "address_kind_code": "1",
-                "unified_country_code": code("KZ"),
-                "city_name": "Алматы",
-                "street_name": "пр. Суюнбая",
-                "building_number_id": "263",
-                "post_code": "A05F2X1",
-            }
-        ],
-    }
-    manufacturer = copy.deepcopy(company)
-    manufacturer["subject_address_details"].append(
-        {
-            "address_kind_code": "3",
-            "unified_country_code": code("KZ"),
-            "region_name": "Алматинская область",
-            "settlement_name": "п. Отеген батыр",
-            "street_name": "ул. Заводская",
-            "building_number_id": "12",
-        }
-    )
-    return {
-        "unified_country_code": code("KZ"),
-        "form_number_id": "0012457",
-        "registration_number_as_written": KZ_NUMBER,
-        "doc_creation_date": "2024-05-17",
-        "certificate_validity_period_details": {
-            "start_date": "2024-05-17",
-            "unlimited_validity_indicator": "true",
-        },
-        "certificate_status_details": {
-            "certificate_status_code": code("1", "SM.CLS.006"),
-            "start_date": "2024-05-17",
-        },
-        "applicant_details": company,
-        "certificate_product_details": {
-            "product_name": "Смесь сухая молочная адаптированная для питания детей раннего возраста с рождения "
-            "до 6 месяцев «Балапан 1»",
-            "product_trade_name": "Балапан 1",
-            "description_text": "Форма выпуска: порошок в жестяных банках массой нетто 400 г. Область применения: "
-            "питание детей раннего возраста с рождения до 6 месяцев. Условия хранения: при температуре от "
-            "0 до 25 °С и относительной влажности не более 75 %. Способ применения: согласно инструкции на "
-            "упаковке.",
-            "commodity_code": ["1901100000"],
-            "doc_reference_details": [
-                {
-                    "doc_name": "Стандарт организации «Смеси сухие молочные адаптированные для питания детей "
-                    "раннего возраста. Технические условия»",
-                    "doc_id": "СТ ТОО 180540012345-01-2023",
-                }
-            ],
-        },
-        "manufacturer_details": manufacturer,
-        "union_act_details": {"technical_regulation_id": ["ТР ТС 021/2011", "ТР ТС 033/2013"]},
-        "conformity_evidence_doc_details": [
-            {
-                "doc_name": "Протокол испытаний (микробиологические показатели)",
-                "doc_id": "1245-М",
-                "doc_creation_date": "2024-05-02",
-                "testing_laboratory_name": "Испытательный центр филиала РГП на ПХВ «Национальный центр экспертизы» "
-                "по городу Алматы",
-                "accreditation_certificate_id": "KZ.T.02.0123",
-            },
-            {
-                "doc_name": "Протокол испытаний (санитарно-химические показатели)",
-                "doc_id": "1246-Х",
-                "doc_creation_date": "2024-05-03",
-                "testing_laboratory_name": "Испытательный центр филиала РГП на ПХВ «Национальный центр экспертизы» "
-                "по городу Алматы",
-                "accreditation_certificate_id": "KZ.T.02.0123",
-            },
-        ],
-        "unified_authority_details": kz_authority(),
-        "certificate_annex_details": {
-            "doc_name": "Приложение к свидетельству о государственной регистрации",
-            "page_quantity": 1,
-            "description_text": "Перечень фасовок: банка жестяная 400 г, банка жестяная 800 г.",
-        },
-    }
-
-
-def ru_certificate() -> dict[str, Any]:
-    """A RU certificate under the Unified Sanitary Requirements (letter E), with an end date."""
-    data = kz_certificate()
-    data.update(
-        unified_country_code=code("RU"),
-        form_number_id=None,
-        registration_number_as_written="RU.77.99.88.003.Е.001234.05.24",  # Cyrillic Е, as often written
-        doc_creation_date="2024-05-28",
-        certificate_validity_period_details={"start_date": "2024-05-28", "end_date": "2029-05-27"},
-        certificate_status_details={
-            "certificate_status_code": code("2", "SM.CLS.006"),
-            "start_date": "2025-02-10",
-            "end_date": "2025-08-10",
-        },
-        union_act_details={
-            "sanitary_requirements_section_text": [
-                "Глава II, раздел 5 «Требования к товарам бытовой химии и лакокрасочным материалам»"
-            ]
-        },
-        unified_authority_details=ru_authority(),
-        certificate_annex_details=None,
-    )
-    data["certificate_product_details"] = {
-        "product_name": "Средство для мытья детской посуды «Чистюля»",
-        "doc_reference_details": [
-            {"doc_name": "Технические условия", "doc_id": "ТУ 20.41.32-001-12345678-2023"}
-        ],
-    }
-    data["applicant_details"] = {
-        "unified_country_code": code("RU"),
-        "business_entity_name": "Общество с ограниченной ответственностью «Чистый дом»",
-        "business_entity_id": {"value": "1237700123456", "kind_id": "RU01"},
-        "subject_address_details": [{"unified_country_code": code("RU"), "city_name": "Москва"}],
-    }
-    data["manufacturer_details"] = data["applicant_details"]
-    data["conformity_evidence_doc_details"] = [
-        {
-            "doc_name": "Протокол лабораторных исследований (токсикологические и санитарно-химические показатели)",
-            "doc_id": "П-2024/05-0877",
-            "doc_creation_date": "2024-05-20",
-            "testing_laboratory_name": "Испытательный лабораторный центр ФБУЗ «Центр гигиены и эпидемиологии в "
-            "городе Москве»",
-            "accreditation_certificate_id": "RA.RU.510045",
-        },
-        {
-            "doc_name": "Экспертное заключение",
-            "doc_id": "77.01.12.П.004321.05.24",
-            "doc_creation_date": "2024-05-24",
-        },
-    ]
-    return data
-
-
-def certificate_document(*certificates: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "e_doc_header": header(
-            "R.SM.SS.07.001",
-            "P.SS.07.MSG.001",
-            "9f1c2b7e-5a4d-4e3f-8b2a-6c7d8e9f0a1b",
-            "2024-05-17T16:40:00+05:00",
-        ),
-        "registration_certificate_details": list(certificates) or [kz_certificate()],
-    }
-
-
-def lab_request() -> dict[str, Any]:
-    """Роспотребнадзор asks the KZ authority for the microbiological protocol of the KZ certificate."""
-    return {
-        "e_doc_header": header("R.SM.SS.08.004", "P.SS.08.MSG.021", REQUEST_ID, "2026-03-16T09:30:00+03:00"),
-        "unified_authority_details": ru_authority(),
-        "certificate_number_as_written": KZ_NUMBER,
-        "doc_creation_date": "2024-05-17",
-        "laboratory_test_kind_code": code("03", "SM.CLS.014"),
-        "laboratory_test_method_name": "Микробиологические показатели: КМАФАнМ, БГКП, S. aureus, сальмонеллы",
-        "description_text": "Прошу представить протокол микробиологических испытаний, на основании которого выдано "
-        "свидетельство, в связи с выявлением несоответствия продукции при проведении санитарного контроля.",
-    }
-
-
-def lab_answer() -> dict[str, Any]:
-    """The KZ authority answers with the scanned protocol (PDF)."""
-    return {
-        "e_doc_header": header(
-            "R.SM.SS.08.005",
-            "P.SS.08.MSG.022",
-            "d2a4f6b8-1c3e-4a5b-9d7f-2e4c6a8b0d13",
-            "2026-03-17T11:05:00+05:00",
-            ref=REQUEST_ID,
-        ),
-        "unified_authority_details": kz_authority(),
-        "certificate_number_as_written": KZ_NUMBER,
-        "doc_creation_date": "2024-05-17",
-        "laboratory_test_kind_code": code("03", "SM.CLS.014"),
-        "doc_content_details": [
-            {
-                "unified_country_code": code("KZ"),
-                "language_code": "ru",
-                "doc_name": "Протокол испытаний (микробиологические показатели)",
-                "doc_id": "1245-М",
-                "doc_creation_date": "2024-05-02",
-                "authority_name": "Испытательный центр филиала РГП на ПХВ «Национальный центр экспертизы» по "
-                "городу Алматы",
-                "page_quantity": 1,
-                "doc_binary_text": {
-                    "value": base64.b64encode(PDF).decode("ascii"),
-                    "media_type_code": "application/pdf",
-                },
-            }
-        ],
-    }
-
-
-def lab_refusal() -> dict[str, Any]:
-    data = lab_answer()
-    data["doc_content_details"] = []
-    data["refusal_reason_code"] = code("3", "SM.CLS.015")
-    data["description_text"] = (
-        "Протокол содержит сведения, составляющие коммерческую тайну заявителя (п. 39 Правил)."
-    )
-    return data
-
-
-def info_request() -> dict[str, Any]:
-    """A KZ supervisory body asks the Commission's dangerous-products database (Rules §8)."""
-    return {
-        "e_doc_header": header("R.SM.SS.00.002", "P.SS.08.MSG.030", QUERY_ID, "2026-03-20T10:00:00+05:00"),
-        "unified_authority_details": {
-            "unified_country_code": code("KZ"),
-            "authority_name": "Департамент санитарно-эпидемиологического контроля города Алматы",
-        },
-        "information_resource_code": code("3", "SM.CLS.016"),
-        "search_criteria_details": {
-            "unified_country_code": [code("RU")],
-            "start_date": "2026-01-01",
-            "end_date": "2026-03-20",
-            "search_text": "Listeria monocytogenes",
-            "commodity_code": "1601",
-            "sanitary_product_type_code": {"value": "001", "code_list_id": "1025"},
-        },
-        "max_record_quantity": 100,
-    }
-
-
-def dangerous_product_record() -> dict[str, Any]:
-    """One published case of the dangerous-products database (Table 3)."""
-    return {
-        "unified_country_code": code("RU"),
-        "incident_id": "RU-DP-2026-000147",
-        "incident_kind_code": "1",
-        "doc_creation_date": "2026-03-12",
-        "unified_authority_details": ru_authority(),
-        "non_compliant_sanitary_product_details": {
-            "sanitary_product_type_code": {"value": "001", "code_list_id": "1025"},
-            "product_details": {
-                "product_name": "Колбаса сырокопченая «Полесская»",
-                "description_text": "Колбаса сырокопченая полусухая из говядины и свинины, высший сорт, масса нетто 300 г",
-                "commodity_code": "1601009100",
-            },
-            "supply_chain_party_details": {
-                "unified_country_code": code("BY"),
-                "business_entity_name": "Открытое акционерное общество «Полесский мясокомбинат»",
-                "supply_chain_party_kind_code": "01",
-            },
-            "non_compliant_sanitary_product_batch_details": [
-                {"batch_details": {"batch_id": "0214-26", "manufacture_date": "2026-02-14"}}
-            ],
-        },
-        "detection_place_details": {
-            "description_text": "Москва, торговая сеть, склад ООО «ТД «Северная трапеза»"
-        },
-        "sanitary_measure_base_details": [
-            {
-                "measure_code": {"value": "03", "code_list_id": "SM.CLS.002"},
-                "measure_doc_details": {"doc_name": "Предписание", "doc_id": "77-01/2026-114"},
-                "start_date": "2026-03-12",
-                "measure_affected_object_kind_code": ["2"],
-            }
-        ],
-    }
-
-
-def info_response() -> dict[str, Any]:
-    """The Commission answers the query with one case."""
-    return {
-        "e_doc_header": header(
-            "R.SM.SS.00.003",
-            "P.SS.08.MSG.031",
-            "5e8d1c3a-7f2b-4d6e-a9c1-3b5d7f9e1a24",
-            "2026-03-20T10:00:07+03:00",
-            ref=QUERY_ID,
-        ),
-        "unified_authority_details": {
-            "authority_name": "Евразийская экономическая комиссия",
-            "authority_brief_name": "ЕЭК",
-        },
-        "information_resource_code": code("3", "SM.CLS.016"),
-        "record_quantity": 1,
-        "dangerous_product_alert_details": [dangerous_product_record()],
-    }
-
-
-def receipt() -> dict[str, Any]:
-    """The KZ node got the RU protocol request."""
-    return {
-        "e_doc_header": header(
-            "R.SM.SS.00.001",
-            "P.SS.08.MSG.021",
-            "7a9c1e3b-5d7f-4a2c-8e6b-0d2f4a6c8e35",
-            "2026-03-16T11:30:02+05:00",
-            ref=REQUEST_ID,
-        ),
-        "event_date_time": "2026-03-16T11:30:01+05:00",
-        "receiving_participant_id": "authority:KZ",
-        "description_text": "Получено",
-    }
-
-
-#: structure code -> (root model, builder of a valid document)
-BUILDERS = {
-    "R.SM.SS.07.001": (
-        cert.StateRegistrationCertificateDetails,
-        lambda: certificate_document(kz_certificate(), ru_certificate()),
-    ),
-    "R.SM.SS.08.004": (lab.LaboratoryProtocolRequestDetails, lab_request),
-    "R.SM.SS.08.005": (lab.LaboratoryProtocolDetails, lab_answer),
-    "R.SM.SS.00.002": (info.InformationRequestDetails, info_request),
-    "R.SM.SS.00.003": (info.InformationResponseDetails, info_response),
-    "R.SM.SS.00.001": (rcp.EDocReceiptDetails, receipt),
-}
-
-
 def build(code_: str) -> XmlModel:
-    model, make = BUILDERS[code_]
+    model, make = OUR_BUILDERS[code_]
     return model.model_validate(make())
 
 
-# =================================================================================================
-# Hypothesis strategies for tests/contract/test_roundtrip.py: our models tie fields together
-# (number <-> country, date and letter; validity; answers), so the generic builder of
-# tests/support/strategies cannot draw them. Registered when this module is imported.
-# =================================================================================================
-def _digits(width: int) -> hs.SearchStrategy[str]:
-    return hs.text("0123456789", min_size=width, max_size=width)
-
-
-@hs.composite
-def _certificate_number(draw: Any, country: str, issued: dt.date, letter: str) -> str:
-    authority = draw(hs.from_regex(r"[А-Я0-9]{2}", fullmatch=True))
-    number = ".".join(
-        (
-            country,
-            draw(_digits(2)),
-            authority,
-            draw(_digits(2)),
-            draw(_digits(3)),
-            letter,
-            draw(_digits(6)),
-            f"{issued.month:02d}",
-            f"{issued.year % 100:02d}",
-        )
-    )
-    if draw(hs.booleans()):  # written with the usual Cyrillic look-alikes
-        number = number.replace(".E.", ".Е.").replace(".R.", ".Р.")
-    return number
-
-
-@hs.composite
-def _registration_certificates(draw: Any) -> cert.RegistrationCertificateDetails:
-    country = draw(hs.sampled_from(sorted(code_list("member_states").codes())))
-    issued = draw(hs.dates(dt.date(2010, 1, 1), dt.date(2040, 12, 31)))
-    letter = draw(hs.sampled_from("RE"))
-    end = draw(hs.none() | hs.dates(issued, dt.date(2099, 12, 31)))
-    status_start = draw(hs.dates(issued, dt.date(2045, 12, 31)))
-    regulations = sorted(code_list("technical_regulations").codes())
-    section = hs.text(strategies._TEXT_ALPHABET, min_size=1, max_size=60)
-    authority = draw(strategies.for_model(cert.CertificateAuthority))
-    data = {
-        "unified_country_code": code(country),
-        "form_number_id": draw(hs.none() | _digits(7)),
-        "registration_number_as_written": draw(_certificate_number(country, issued, letter)),
-        "doc_creation_date": issued,
-        "certificate_validity_period_details": {
-            "start_date": issued,
-            "end_date": end,
-            "unlimited_validity_indicator": True if end is None else draw(hs.none() | hs.just(False)),
-        },
-        "certificate_status_details": {
-            "certificate_status_code": code(draw(hs.sampled_from("123")), "SM.CLS.006"),
-            "start_date": status_start,
-            "end_date": draw(hs.none() | hs.dates(status_start, dt.date(2050, 12, 31))),
-        },
-        "applicant_details": draw(strategies.for_model(cert.ApplicantDetails)),
-        "certificate_product_details": draw(strategies.for_model(cert.CertificateProductDetails)),
-        "manufacturer_details": draw(strategies.for_model(cert.ManufacturerDetails)),
-        "union_act_details": (
-            {
-                "technical_regulation_id": draw(
-                    hs.lists(hs.sampled_from(regulations), min_size=1, max_size=2)
-                ),
-                "sanitary_requirements_section_text": draw(hs.lists(section, max_size=2)),
-            }
-            if letter == "R"
-            else {"sanitary_requirements_section_text": draw(hs.lists(section, min_size=1, max_size=2))}
-        ),
-        "conformity_evidence_doc_details": draw(
-            hs.lists(strategies.for_model(cert.ConformityEvidenceDocDetails), min_size=1, max_size=2)
-        ),
-        "unified_authority_details": authority.model_copy(
-            update={"unified_country_code": CountryCode.model_validate(code(country))}
-        ),
-        "certificate_annex_details": draw(hs.none() | strategies.for_model(b.DocContentDetails)),
-        "resource_item_status_details": draw(hs.none() | strategies.for_model(b.ResourceItemStatusDetails)),
-    }
-    return cert.RegistrationCertificateDetails.model_validate(data)
-
-
-@hs.composite
-def _answer_headers(draw: Any) -> rcp.AnswerEDocHeader:
-    plain = draw(strategies.for_model(EDocHeader))
-    ref = str(draw(hs.uuids().filter(lambda u: str(u) != plain.e_doc_id.lower())))
-    return rcp.AnswerEDocHeader.model_validate(plain.model_dump() | {"e_doc_ref_id": ref})
-
-
-@hs.composite
-def _certificate_references(draw: Any) -> dict[str, Any]:
-    country = draw(hs.sampled_from(sorted(code_list("member_states").codes())))
-    issued = draw(hs.dates(dt.date(2010, 1, 1), dt.date(2040, 12, 31)))
-    return {
-        "certificate_number_as_written": draw(
-            _certificate_number(country, issued, draw(hs.sampled_from("RE")))
-        ),
-        "doc_creation_date": issued,
-    }
-
-
-def _test_kinds(optional: bool = False) -> hs.SearchStrategy[Any]:
-    kinds = hs.sampled_from(code_list("laboratory_test_kinds").codes()).map(lambda c: code(c, "SM.CLS.014"))
-    return hs.none() | kinds if optional else kinds
-
-
-def _texts(size: int) -> hs.SearchStrategy[str | None]:
-    return hs.none() | hs.text(strategies._TEXT_ALPHABET, min_size=1, max_size=size)
-
-
-@hs.composite
-def _protocol_requests(draw: Any) -> lab.LaboratoryProtocolRequestDetails:
-    data = {
-        "e_doc_header": draw(strategies.for_model(EDocHeader)),
-        "unified_authority_details": draw(strategies.for_model(cert.MemberStateAuthority)),
-        **draw(_certificate_references()),
-        "laboratory_test_kind_code": draw(_test_kinds()),
-        "laboratory_test_method_name": draw(
-            hs.none() | hs.sampled_from(["Микробиологические показатели", "КМАФАнМ"])
-        ),
-        "description_text": draw(_texts(80)),
-    }
-    return lab.LaboratoryProtocolRequestDetails.model_validate(data)
-
-
-@hs.composite
-def _protocol_documents(draw: Any) -> lab.ProtocolDocDetails:
-    base = draw(
-        strategies.for_model(
-            b.DocContentDetails,
-            absent=frozenset({"any_details", "doc_binary_text", "doc_id", "doc_creation_date"}),
-        )
-    )
-    content: dict[str, Any]
-    if draw(hs.booleans()):
-        content = {
-            "doc_binary_text": {
-                "value": PDF + draw(hs.binary(max_size=16)),
-                "media_type_code": "application/pdf",
-            }
-        }
-    else:
-        content = {"any_details": draw(strategies.for_model(AnyDetails))}
-    return lab.ProtocolDocDetails.model_validate(
-        base.model_dump() | {"doc_id": draw(_digits(5)), "doc_creation_date": draw(hs.dates())} | content
-    )
-
-
-@hs.composite
-def _protocol_answers(draw: Any) -> lab.LaboratoryProtocolDetails:
-    refused = draw(hs.booleans())
-    data = {
-        "e_doc_header": draw(_answer_headers()),
-        "unified_authority_details": draw(strategies.for_model(cert.MemberStateAuthority)),
-        **draw(_certificate_references()),
-        "laboratory_test_kind_code": draw(_test_kinds(optional=True)),
-        "doc_content_details": []
-        if refused
-        else draw(hs.lists(_protocol_documents(), min_size=1, max_size=2)),
-        "refusal_reason_code": code(draw(hs.sampled_from(lab.REFUSAL_REASONS.codes())), "SM.CLS.015")
-        if refused
-        else None,
-        "description_text": draw(_texts(80)),
-    }
-    return lab.LaboratoryProtocolDetails.model_validate(data)
-
-
-@hs.composite
-def _search_criteria(draw: Any) -> info.SearchCriteriaDetails:
-    base = draw(
-        strategies.for_model(info.SearchCriteriaDetails, absent=frozenset({"certificate_number_as_written"}))
-    )
-    number = draw(hs.none() | _certificate_references().map(lambda r: r["certificate_number_as_written"]))
-    return info.SearchCriteriaDetails.model_validate(
-        base.model_dump() | {"certificate_number_as_written": number}
-    )
-
-
-_RESOURCES = hs.sampled_from(info.INFORMATION_RESOURCES.codes())
-
-
-@hs.composite
-def _information_requests(draw: Any) -> info.InformationRequestDetails:
-    data = {
-        "e_doc_header": draw(strategies.for_model(EDocHeader)),
-        "unified_authority_details": draw(strategies.for_model(cert.MemberStateAuthority)),
-        "information_resource_code": code(draw(_RESOURCES), "SM.CLS.016"),
-        "search_criteria_details": draw(hs.none() | _search_criteria()),
-        "max_record_quantity": draw(hs.none() | hs.integers(1, 999_999_999)),
-    }
-    return info.InformationRequestDetails.model_validate(data)
-
-
-@hs.composite
-def _information_responses(draw: Any) -> info.InformationResponseDetails:
-    resource = draw(_RESOURCES)
-    field = info.InformationResponseDetails._field_of(resource)
-    record_model = {
-        "public_health_alert_details": AlertPublicHealthDetails,
-        "dangerous_product_alert_details": AlertDangerousProductDetails,
-        "sanitary_measure_details": TemporarySanitaryMeasureDetails,
-        "registration_certificate_details": cert.RegistrationCertificateDetails,
-    }[field]
-    records = draw(hs.lists(strategies.for_model(record_model), max_size=2))
-    data = {
-        "e_doc_header": draw(_answer_headers()),
-        "unified_authority_details": draw(strategies.for_model(info.ResponderDetails)),
-        "information_resource_code": code(resource, "SM.CLS.016"),
-        "record_quantity": draw(hs.integers(len(records), 999_999_999)),
-        field: records,
-        "description_text": draw(_texts(80)),
-    }
-    return info.InformationResponseDetails.model_validate(data)
-
-
-@hs.composite
-def _receipts(draw: Any) -> rcp.EDocReceiptDetails:
-    members = sorted(code_list("member_states").codes())
-    participant = draw(
-        hs.sampled_from(members).map(lambda c: f"authority:{c}")
-        | hs.just("commission")
-        | hs.tuples(hs.sampled_from(members), _digits(2)).map(lambda t: f"supervisory:{t[0]}:{t[1]}")
-    )
-    data = {
-        "e_doc_header": draw(_answer_headers()),
-        "event_date_time": draw(
-            hs.datetimes(dt.datetime(2020, 1, 1), dt.datetime(2040, 1, 1), timezones=hs.just(dt.UTC))
-        ),
-        "receiving_participant_id": participant,
-        "description_text": draw(_texts(40)),
-    }
-    return rcp.EDocReceiptDetails.model_validate(data)
-
-
-def register_strategies() -> None:
-    """Teach tests/support/strategies our models (roots and the blocks other roots embed)."""
-    strategies.register(cert.RegistrationCertificateDetails, _registration_certificates())
-    strategies.register(rcp.AnswerEDocHeader, _answer_headers())
-    strategies.register(lab.LaboratoryProtocolRequestDetails, _protocol_requests())
-    strategies.register(lab.ProtocolDocDetails, _protocol_documents())
-    strategies.register(lab.LaboratoryProtocolDetails, _protocol_answers())
-    strategies.register(info.SearchCriteriaDetails, _search_criteria())
-    strategies.register(info.InformationRequestDetails, _information_requests())
-    strategies.register(info.InformationResponseDetails, _information_responses())
-    strategies.register(rcp.EDocReceiptDetails, _receipts())
-
-
-register_strategies()
 
 
 # =================================================================================================
@@ -940,8 +331,8 @@ def test_acts_may_not_be_empty() -> None:
 
 
 def test_member_state_country_and_authority_country() -> None:
-    assert rule_codes(Root, one_cert(unified_country_code=code("DE"))) >= {"country.member_state"}
-    authority = kz_authority() | {"unified_country_code": code("RU")}
+    assert rule_codes(Root, one_cert(unified_country_code=code_data("DE"))) >= {"country.member_state"}
+    authority = kz_authority() | {"unified_country_code": code_data("RU")}
     assert rule_codes(Root, one_cert(unified_authority_details=authority)) == {
         "certificate.authority.country"
     }
@@ -994,19 +385,19 @@ def test_unlimited_and_end_date_names_the_indicator() -> None:
     ("status", "rule"),
     [
         (
-            {"certificate_status_code": code("4", "SM.CLS.006"), "start_date": "2024-05-17"},
+            {"certificate_status_code": code_data("4", "SM.CLS.006"), "start_date": "2024-05-17"},
             "certificate.status.code",
         ),
         (
             {
-                "certificate_status_code": code("2", "SM.CLS.006"),
+                "certificate_status_code": code_data("2", "SM.CLS.006"),
                 "start_date": "2025-02-10",
                 "end_date": "2025-02-09",
             },
             "certificate.status.order",
         ),
         (
-            {"certificate_status_code": code("3", "SM.CLS.006"), "start_date": "2024-05-16"},
+            {"certificate_status_code": code_data("3", "SM.CLS.006"), "start_date": "2024-05-16"},
             "certificate.status.before_issue",
         ),
     ],
@@ -1017,7 +408,7 @@ def test_status_rules(status: dict[str, Any], rule: str) -> None:
 
 @pytest.mark.parametrize("status_code", ["1", "2", "3"])
 def test_every_status_of_the_code_list_is_accepted(status_code: str) -> None:
-    status = {"certificate_status_code": code(status_code, "SM.CLS.006"), "start_date": "2025-01-10"}
+    status = {"certificate_status_code": code_data(status_code, "SM.CLS.006"), "start_date": "2025-01-10"}
     Root.model_validate(one_cert(certificate_status_details=status))
     assert status_code in code_list("certificate_statuses")
 
@@ -1026,7 +417,7 @@ def test_several_problems_are_reported_together() -> None:
     data = one_cert(
         registration_number_as_written="RU.16.01.78.003.R.000541.06.24",
         certificate_status_details={
-            "certificate_status_code": code("1", "SM.CLS.006"),
+            "certificate_status_code": code_data("1", "SM.CLS.006"),
             "start_date": "2024-01-01",
         },
     )
@@ -1072,11 +463,11 @@ def test_protocol_request_reads_the_certificate_number_tolerantly() -> None:
 @pytest.mark.parametrize(
     ("changes", "rule"),
     [
-        ({"laboratory_test_kind_code": code("99", "SM.CLS.014")}, "laboratory.test_kind"),
+        ({"laboratory_test_kind_code": code_data("99", "SM.CLS.014")}, "laboratory.test_kind"),
         ({"certificate_number_as_written": "KZ.16.01.78.003.R.000541.5.24"}, "certificate.number.template"),
         ({"doc_creation_date": "2024-06-17"}, "certificate.number.issue_date"),
         (
-            {"unified_authority_details": ru_authority() | {"unified_country_code": code("CN")}},
+            {"unified_authority_details": ru_authority() | {"unified_country_code": code_data("CN")}},
             "country.member_state",
         ),
     ],
@@ -1092,7 +483,7 @@ def test_refusal_is_a_valid_answer() -> None:
 
 
 def test_answer_is_protocols_or_refusal_exactly_one() -> None:
-    both = lab_answer() | {"refusal_reason_code": code("2", "SM.CLS.015")}
+    both = lab_answer() | {"refusal_reason_code": code_data("2", "SM.CLS.015")}
     (error,) = errors_of(lab.LaboratoryProtocolDetails, both)
     assert error["type"] == "laboratory.answer.protocol_or_refusal"
     assert error["loc"] == ("refusal_reason_code",)
@@ -1177,7 +568,7 @@ def test_electronic_protocol_is_accepted_by_the_model() -> None:
     ("reason", "ok"), [("1", True), ("2", True), ("3", True), ("4", False), ("0", False)]
 )
 def test_refusal_reasons(reason: str, ok: bool) -> None:
-    data = lab_refusal() | {"refusal_reason_code": code(reason, "SM.CLS.015")}
+    data = lab_refusal() | {"refusal_reason_code": code_data(reason, "SM.CLS.015")}
     if ok:
         lab.LaboratoryProtocolDetails.model_validate(data)
     else:
@@ -1199,16 +590,16 @@ def test_request_criteria_rules() -> None:
     bad["search_criteria_details"]["commodity_code"] = "7701"
     assert rule_codes(model, bad) == {"hs_code.chapter"}
     bad = copy.deepcopy(good)
-    bad["search_criteria_details"]["unified_country_code"] = [code("DE")]
+    bad["search_criteria_details"]["unified_country_code"] = [code_data("DE")]
     assert rule_codes(model, bad) == {"country.member_state"}
-    assert rule_codes(model, good | {"information_resource_code": code("5", "SM.CLS.016")}) == {
+    assert rule_codes(model, good | {"information_resource_code": code_data("5", "SM.CLS.016")}) == {
         "information.resource"
     }
     assert rule_codes(model, good | {"max_record_quantity": 0}) == {"greater_than_equal"}
 
 
 def test_request_by_certificate_number_is_normalised() -> None:
-    data = info_request() | {"information_resource_code": code("1", "SM.CLS.016")}
+    data = info_request() | {"information_resource_code": code_data("1", "SM.CLS.016")}
     data["search_criteria_details"] = {"certificate_number_as_written": "КZ.16.01.78.003.Р.000541.05.24"}
     request = info.InformationRequestDetails.model_validate(data)
     assert request.search_criteria_details.certificate_number == KZ_NUMBER
@@ -1221,7 +612,7 @@ def test_response_carries_only_records_of_the_requested_resource() -> None:
     model = info.InformationResponseDetails
     response = model.model_validate(info_response())
     assert len(response.records) == 1
-    wrong = info_response() | {"information_resource_code": code("2", "SM.CLS.016")}
+    wrong = info_response() | {"information_resource_code": code_data("2", "SM.CLS.016")}
     (error,) = errors_of(model, wrong)
     assert error["type"] == "information.records_kind"
     assert error["loc"] == ("dangerous_product_alert_details", 0)
@@ -1233,7 +624,7 @@ def test_response_carries_only_records_of_the_requested_resource() -> None:
 def test_response_with_certificates_and_empty_response() -> None:
     model = info.InformationResponseDetails
     data = info_response() | {
-        "information_resource_code": code("1", "SM.CLS.016"),
+        "information_resource_code": code_data("1", "SM.CLS.016"),
         "dangerous_product_alert_details": [],
         "registration_certificate_details": [kz_certificate(), ru_certificate()],
         "record_quantity": 57,

@@ -301,3 +301,7 @@ def _register_known_rules() -> None:
 
 
 _register_known_rules()
+
+from tests.support.strategies_ours import register_strategies  # noqa: E402  (needs for_model above)
+
+register_strategies()

@@ -637,6 +637,48 @@ _LABORATORY_TEST_KINDS = CodeList(
 )
 
 
+_PROTOCOL_REFUSAL_REASONS = CodeList(
+    id="SM.CLS.015",
+    name_ru="Причина отказа в представлении протокола лабораторных исследований (испытаний)",
+    name_en="Reason for not providing a laboratory protocol",
+    source="Rules §36 (protocol on request), §39 (confidential information is not passed on)",
+    entries=(
+        Code("1", "свидетельство не найдено", "certificate unknown"),
+        Code("2", "протокол не может быть представлен", "protocol cannot be provided"),
+        Code(
+            "3",
+            "сведения являются конфиденциальными в соответствии с законодательством государства-члена",
+            "confidential under the law of the member state (Rules §39)",
+        ),
+    ),
+)
+
+_INFORMATION_RESOURCES = CodeList(
+    id="SM.CLS.016",
+    name_ru="Общий информационный ресурс",
+    name_en="Common information resource",
+    source="Rules §4а (the four common resources), §7е–ж, §8, §14 (information on request)",
+    entries=(
+        Code(
+            "1",
+            "единый реестр свидетельств о государственной регистрации продукции",
+            "unified registry of state registration certificates",
+        ),
+        Code("2", "база данных о заболеваемости", "morbidity database"),
+        Code(
+            "3",
+            "база данных о продукции, опасной для жизни, здоровья человека и среды его обитания",
+            "database of products dangerous to human life, health and environment",
+        ),
+        Code(
+            "4",
+            "общий информационный ресурс, содержащий сведения о временных санитарных мерах",
+            "common resource of temporary sanitary measures",
+        ),
+    ),
+)
+
+
 #: Every code list keyed by a stable python name.
 CODE_LISTS: dict[str, CodeList] = {
     "member_states": _MEMBER_STATES,
@@ -656,6 +698,8 @@ CODE_LISTS: dict[str, CodeList] = {
     "age_groups": _AGE_GROUPS,
     "disease_outcomes": _DISEASE_OUTCOMES,
     "laboratory_test_kinds": _LABORATORY_TEST_KINDS,
+    "protocol_refusal_reasons": _PROTOCOL_REFUSAL_REASONS,
+    "information_resources": _INFORMATION_RESOURCES,
 }
 
 

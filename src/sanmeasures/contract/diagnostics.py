@@ -278,9 +278,16 @@ def xsd_issues(root_cls: type[XmlModel], root: etree._Element, errors: Any, tabl
             else Place(entry.path or "/", entry.line, None)
         )
         head = _ELEMENT.match(message)
+        required_attribute = re.search(r"The attribute '([^']+)' is required", message)
+        attribute = (head.group(2) if head and head.group(2) else "") or (
+            required_attribute.group(1) if required_attribute else ""
+        )
+        reported = place.xpath.rsplit("/", 1)
+        # A content error on an unexpected child is about its parent's children.
+        about_parent = entry.type_name == "SCHEMAV_ELEMENT_CONTENT" and "not expected" in message
         context: dict[str, Any] = {
-            "element": place.xpath.rsplit("/", 1)[-1],
-            "attribute": head.group(2) if head and head.group(2) else "",
+            "element": reported[0].rsplit("/", 1)[-1] if about_parent and len(reported) > 1 else reported[-1],
+            "attribute": attribute,
             "message": message,
             "value": "",
             "pattern": "",

@@ -6,6 +6,8 @@ tests, benchmarks and the demo data use them too. Each call builds a fresh docum
 
 from __future__ import annotations
 
+import base64
+import copy
 import datetime as dt
 import uuid
 from collections.abc import Callable
@@ -36,6 +38,10 @@ from sanmeasures.contract.structures import (
     public_health_alert,
     sanitary_measure,
 )
+from sanmeasures.contract.structures import certificate as cert
+from sanmeasures.contract.structures import information_request as info
+from sanmeasures.contract.structures import laboratory_protocol as lab
+from sanmeasures.contract.structures import receipt as rcp
 from sanmeasures.contract.xmlmodel import XmlModel
 
 RU_ALERT_DOC_ID = "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"
@@ -609,10 +615,389 @@ SAMPLES: dict[str, tuple[Any, Callable[[], XmlModel]]] = {
 }
 
 
+# =================================================================================================
+# Structures of our own design (certificate, laboratory protocols, information requests, receipt)
+# =================================================================================================
+COUNTRY_LIST = "P.CLS.019"
+KZ_NUMBER = "KZ.16.01.78.003.R.000541.05.24"
+RU_NUMBER = "RU.77.99.88.003.R.001234.05.24"
+REQUEST_ID = "4b7e2c1a-9d3f-4e8b-a6c2-1f0d5e7a9b31"
+QUERY_ID = "0c6a8f2e-3b1d-4c7a-9e5f-8d2b4a6c1e07"
+#: A small but well-formed one-page PDF (the scanned protocol of the KZ answer).
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+# =================================================================================================
+# Builders: realistic documents as plain data, validated by the root models
+# =================================================================================================
+def code_data(value: str, code_list_id: str = COUNTRY_LIST) -> dict[str, str]:
+    return {"value": value, "code_list_id": code_list_id}
+
+
+def header_data(edoc_code: str, envelope: str, edoc_id: str, when: str, ref: str | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "inf_envelope_code": envelope,
+        "e_doc_code": edoc_code,
+        "e_doc_id": edoc_id,
+        "e_doc_date_time": when,
+        "language_code": "ru",
+    }
+    if ref is not None:
+        data["e_doc_ref_id"] = ref
+    return data
+
+
+def kz_authority() -> dict[str, Any]:
+    return {
+        "unified_country_code": code_data("KZ"),
+        "authority_id": "KZ.KSEK",
+        "authority_name": "Комитет санитарно-эпидемиологического контроля Министерства здравоохранения "
+        "Республики Казахстан",
+        "authority_brief_name": "КСЭК МЗ РК",
+    }
+
+
+def ru_authority() -> dict[str, Any]:
+    return {
+        "unified_country_code": code_data("RU"),
+        "authority_id": "RU.RPN",
+        "authority_name": "Федеральная служба по надзору в сфере защиты прав потребителей и благополучия человека",
+        "authority_brief_name": "Роспотребнадзор",
+    }
+
+
+def kz_certificate() -> dict[str, Any]:
+    """A KZ certificate for an infant formula (technical regulations, letter R), unlimited validity."""
+    company = {
+        "unified_country_code": code_data("KZ"),
+        "business_entity_name": "Товарищество с ограниченной ответственностью «Балдәурен Нутришн»",
+        "business_entity_brief_name": "ТОО «Балдәурен Нутришн»",
+        "business_entity_id": {"value": "180540012345", "kind_id": "KZ01"},
+        "subject_address_details": [
+            {
+                "address_kind_code": "1",
+                "unified_country_code": code_data("KZ"),
+                "city_name": "Алматы",
+                "street_name": "пр. Суюнбая",
+                "building_number_id": "263",
+                "post_code": "A05F2X1",
+            }
+        ],
+    }
+    manufacturer = copy.deepcopy(company)
+    manufacturer["subject_address_details"].append(
+        {
+            "address_kind_code": "3",
+            "unified_country_code": code_data("KZ"),
+            "region_name": "Алматинская область",
+            "settlement_name": "п. Отеген батыр",
+            "street_name": "ул. Заводская",
+            "building_number_id": "12",
+        }
+    )
+    return {
+        "unified_country_code": code_data("KZ"),
+        "form_number_id": "0012457",
+        "registration_number_as_written": KZ_NUMBER,
+        "doc_creation_date": "2024-05-17",
+        "certificate_validity_period_details": {
+            "start_date": "2024-05-17",
+            "unlimited_validity_indicator": "true",
+        },
+        "certificate_status_details": {
+            "certificate_status_code": code_data("1", "SM.CLS.006"),
+            "start_date": "2024-05-17",
+        },
+        "applicant_details": company,
+        "certificate_product_details": {
+            "product_name": "Смесь сухая молочная адаптированная для питания детей раннего возраста с рождения "
+            "до 6 месяцев «Балапан 1»",
+            "product_trade_name": "Балапан 1",
+            "description_text": "Форма выпуска: порошок в жестяных банках массой нетто 400 г. Область применения: "
+            "питание детей раннего возраста с рождения до 6 месяцев. Условия хранения: при температуре от "
+            "0 до 25 °С и относительной влажности не более 75 %. Способ применения: согласно инструкции на "
+            "упаковке.",
+            "commodity_code": ["1901100000"],
+            "doc_reference_details": [
+                {
+                    "doc_name": "Стандарт организации «Смеси сухие молочные адаптированные для питания детей "
+                    "раннего возраста. Технические условия»",
+                    "doc_id": "СТ ТОО 180540012345-01-2023",
+                }
+            ],
+        },
+        "manufacturer_details": manufacturer,
+        "union_act_details": {"technical_regulation_id": ["ТР ТС 021/2011", "ТР ТС 033/2013"]},
+        "conformity_evidence_doc_details": [
+            {
+                "doc_name": "Протокол испытаний (микробиологические показатели)",
+                "doc_id": "1245-М",
+                "doc_creation_date": "2024-05-02",
+                "testing_laboratory_name": "Испытательный центр филиала РГП на ПХВ «Национальный центр экспертизы» "
+                "по городу Алматы",
+                "accreditation_certificate_id": "KZ.T.02.0123",
+            },
+            {
+                "doc_name": "Протокол испытаний (санитарно-химические показатели)",
+                "doc_id": "1246-Х",
+                "doc_creation_date": "2024-05-03",
+                "testing_laboratory_name": "Испытательный центр филиала РГП на ПХВ «Национальный центр экспертизы» "
+                "по городу Алматы",
+                "accreditation_certificate_id": "KZ.T.02.0123",
+            },
+        ],
+        "unified_authority_details": kz_authority(),
+        "certificate_annex_details": {
+            "doc_name": "Приложение к свидетельству о государственной регистрации",
+            "page_quantity": 1,
+            "description_text": "Перечень фасовок: банка жестяная 400 г, банка жестяная 800 г.",
+        },
+    }
+
+
+def ru_certificate() -> dict[str, Any]:
+    """A RU certificate under the Unified Sanitary Requirements (letter E), with an end date."""
+    data = kz_certificate()
+    data.update(
+        unified_country_code=code_data("RU"),
+        form_number_id=None,
+        registration_number_as_written="RU.77.99.88.003.Е.001234.05.24",  # Cyrillic Е, as often written
+        doc_creation_date="2024-05-28",
+        certificate_validity_period_details={"start_date": "2024-05-28", "end_date": "2029-05-27"},
+        certificate_status_details={
+            "certificate_status_code": code_data("2", "SM.CLS.006"),
+            "start_date": "2025-02-10",
+            "end_date": "2025-08-10",
+        },
+        union_act_details={
+            "sanitary_requirements_section_text": [
+                "Глава II, раздел 5 «Требования к товарам бытовой химии и лакокрасочным материалам»"
+            ]
+        },
+        unified_authority_details=ru_authority(),
+        certificate_annex_details=None,
+    )
+    data["certificate_product_details"] = {
+        "product_name": "Средство для мытья детской посуды «Чистюля»",
+        "doc_reference_details": [
+            {"doc_name": "Технические условия", "doc_id": "ТУ 20.41.32-001-12345678-2023"}
+        ],
+    }
+    data["applicant_details"] = {
+        "unified_country_code": code_data("RU"),
+        "business_entity_name": "Общество с ограниченной ответственностью «Чистый дом»",
+        "business_entity_id": {"value": "1237700123456", "kind_id": "RU01"},
+        "subject_address_details": [{"unified_country_code": code_data("RU"), "city_name": "Москва"}],
+    }
+    data["manufacturer_details"] = data["applicant_details"]
+    data["conformity_evidence_doc_details"] = [
+        {
+            "doc_name": "Протокол лабораторных исследований (токсикологические и санитарно-химические показатели)",
+            "doc_id": "П-2024/05-0877",
+            "doc_creation_date": "2024-05-20",
+            "testing_laboratory_name": "Испытательный лабораторный центр ФБУЗ «Центр гигиены и эпидемиологии в "
+            "городе Москве»",
+            "accreditation_certificate_id": "RA.RU.510045",
+        },
+        {
+            "doc_name": "Экспертное заключение",
+            "doc_id": "77.01.12.П.004321.05.24",
+            "doc_creation_date": "2024-05-24",
+        },
+    ]
+    return data
+
+
+def certificate_document(*certificates: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "e_doc_header": header_data(
+            "R.SM.SS.07.001",
+            "P.SS.07.MSG.001",
+            "9f1c2b7e-5a4d-4e3f-8b2a-6c7d8e9f0a1b",
+            "2024-05-17T16:40:00+05:00",
+        ),
+        "registration_certificate_details": list(certificates) or [kz_certificate()],
+    }
+
+
+def lab_request() -> dict[str, Any]:
+    """Роспотребнадзор asks the KZ authority for the microbiological protocol of the KZ certificate."""
+    return {
+        "e_doc_header": header_data("R.SM.SS.08.004", "P.SS.08.MSG.021", REQUEST_ID, "2026-03-16T09:30:00+03:00"),
+        "unified_authority_details": ru_authority(),
+        "certificate_number_as_written": KZ_NUMBER,
+        "doc_creation_date": "2024-05-17",
+        "laboratory_test_kind_code": code_data("03", "SM.CLS.014"),
+        "laboratory_test_method_name": "Микробиологические показатели: КМАФАнМ, БГКП, S. aureus, сальмонеллы",
+        "description_text": "Прошу представить протокол микробиологических испытаний, на основании которого выдано "
+        "свидетельство, в связи с выявлением несоответствия продукции при проведении санитарного контроля.",
+    }
+
+
+def lab_answer() -> dict[str, Any]:
+    """The KZ authority answers with the scanned protocol (PDF)."""
+    return {
+        "e_doc_header": header_data(
+            "R.SM.SS.08.005",
+            "P.SS.08.MSG.022",
+            "d2a4f6b8-1c3e-4a5b-9d7f-2e4c6a8b0d13",
+            "2026-03-17T11:05:00+05:00",
+            ref=REQUEST_ID,
+        ),
+        "unified_authority_details": kz_authority(),
+        "certificate_number_as_written": KZ_NUMBER,
+        "doc_creation_date": "2024-05-17",
+        "laboratory_test_kind_code": code_data("03", "SM.CLS.014"),
+        "doc_content_details": [
+            {
+                "unified_country_code": code_data("KZ"),
+                "language_code": "ru",
+                "doc_name": "Протокол испытаний (микробиологические показатели)",
+                "doc_id": "1245-М",
+                "doc_creation_date": "2024-05-02",
+                "authority_name": "Испытательный центр филиала РГП на ПХВ «Национальный центр экспертизы» по "
+                "городу Алматы",
+                "page_quantity": 1,
+                "doc_binary_text": {
+                    "value": base64.b64encode(PDF).decode("ascii"),
+                    "media_type_code": "application/pdf",
+                },
+            }
+        ],
+    }
+
+
+def lab_refusal() -> dict[str, Any]:
+    data = lab_answer()
+    data["doc_content_details"] = []
+    data["refusal_reason_code"] = code_data("3", "SM.CLS.015")
+    data["description_text"] = (
+        "Протокол содержит сведения, составляющие коммерческую тайну заявителя (п. 39 Правил)."
+    )
+    return data
+
+
+def info_request() -> dict[str, Any]:
+    """A KZ supervisory body asks the Commission's dangerous-products database (Rules §8)."""
+    return {
+        "e_doc_header": header_data("R.SM.SS.00.002", "P.SS.08.MSG.030", QUERY_ID, "2026-03-20T10:00:00+05:00"),
+        "unified_authority_details": {
+            "unified_country_code": code_data("KZ"),
+            "authority_name": "Департамент санитарно-эпидемиологического контроля города Алматы",
+        },
+        "information_resource_code": code_data("3", "SM.CLS.016"),
+        "search_criteria_details": {
+            "unified_country_code": [code_data("RU")],
+            "start_date": "2026-01-01",
+            "end_date": "2026-03-20",
+            "search_text": "Listeria monocytogenes",
+            "commodity_code": "1601",
+            "sanitary_product_type_code": {"value": "001", "code_list_id": "1025"},
+        },
+        "max_record_quantity": 100,
+    }
+
+
+def dangerous_product_record() -> dict[str, Any]:
+    """One published case of the dangerous-products database (Table 3)."""
+    return {
+        "unified_country_code": code_data("RU"),
+        "incident_id": "RU-DP-2026-000147",
+        "incident_kind_code": "1",
+        "doc_creation_date": "2026-03-12",
+        "unified_authority_details": ru_authority(),
+        "non_compliant_sanitary_product_details": {
+            "sanitary_product_type_code": {"value": "001", "code_list_id": "1025"},
+            "product_details": {
+                "product_name": "Колбаса сырокопченая «Полесская»",
+                "description_text": "Колбаса сырокопченая полусухая из говядины и свинины, высший сорт, масса нетто 300 г",
+                "commodity_code": "1601009100",
+            },
+            "supply_chain_party_details": {
+                "unified_country_code": code_data("BY"),
+                "business_entity_name": "Открытое акционерное общество «Полесский мясокомбинат»",
+                "supply_chain_party_kind_code": "01",
+            },
+            "non_compliant_sanitary_product_batch_details": [
+                {"batch_details": {"batch_id": "0214-26", "manufacture_date": "2026-02-14"}}
+            ],
+        },
+        "detection_place_details": {
+            "description_text": "Москва, торговая сеть, склад ООО «ТД «Северная трапеза»"
+        },
+        "sanitary_measure_base_details": [
+            {
+                "measure_code": {"value": "03", "code_list_id": "SM.CLS.002"},
+                "measure_doc_details": {"doc_name": "Предписание", "doc_id": "77-01/2026-114"},
+                "start_date": "2026-03-12",
+                "measure_affected_object_kind_code": ["2"],
+            }
+        ],
+    }
+
+
+def info_response() -> dict[str, Any]:
+    """The Commission answers the query with one case."""
+    return {
+        "e_doc_header": header_data(
+            "R.SM.SS.00.003",
+            "P.SS.08.MSG.031",
+            "5e8d1c3a-7f2b-4d6e-a9c1-3b5d7f9e1a24",
+            "2026-03-20T10:00:07+03:00",
+            ref=QUERY_ID,
+        ),
+        "unified_authority_details": {
+            "authority_name": "Евразийская экономическая комиссия",
+            "authority_brief_name": "ЕЭК",
+        },
+        "information_resource_code": code_data("3", "SM.CLS.016"),
+        "record_quantity": 1,
+        "dangerous_product_alert_details": [dangerous_product_record()],
+    }
+
+
+def receipt() -> dict[str, Any]:
+    """The KZ node got the RU protocol request."""
+    return {
+        "e_doc_header": header_data(
+            "R.SM.SS.00.001",
+            "P.SS.08.MSG.021",
+            "7a9c1e3b-5d7f-4a2c-8e6b-0d2f4a6c8e35",
+            "2026-03-16T11:30:02+05:00",
+            ref=REQUEST_ID,
+        ),
+        "event_date_time": "2026-03-16T11:30:01+05:00",
+        "receiving_participant_id": "authority:KZ",
+        "description_text": "Получено",
+    }
+
+
+#: structure code -> (root model, builder of a valid document as data)
+OUR_BUILDERS = {
+    "R.SM.SS.07.001": (
+        cert.StateRegistrationCertificateDetails,
+        lambda: certificate_document(kz_certificate(), ru_certificate()),
+    ),
+    "R.SM.SS.08.004": (lab.LaboratoryProtocolRequestDetails, lab_request),
+    "R.SM.SS.08.005": (lab.LaboratoryProtocolDetails, lab_answer),
+    "R.SM.SS.00.002": (info.InformationRequestDetails, info_request),
+    "R.SM.SS.00.003": (info.InformationResponseDetails, info_response),
+    "R.SM.SS.00.001": (rcp.EDocReceiptDetails, receipt),
+}
+
+
+
+
 def example_document(code: str) -> XmlModel:
     """A fresh realistic document of the structure ``code``."""
-    try:
-        _module, build = SAMPLES[code]
-    except KeyError:
-        raise KeyError(f"no example for structure {code!r}") from None
-    return build()
+    if code in SAMPLES:
+        return SAMPLES[code][1]()
+    if code in OUR_BUILDERS:
+        model, make = OUR_BUILDERS[code]
+        return model.model_validate(make())
+    raise KeyError(f"no example for structure {code!r}")

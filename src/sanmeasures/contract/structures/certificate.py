@@ -613,8 +613,6 @@ class RegistrationCertificateDetails(XmlModel):
         return self
 
 
-#: The XSD follows Table 1 exactly (our design): no item is tightened by the model.
-TABLE_TIGHTENINGS: tuple[tuple[str, str, str, str], ...] = ()
 
 #: Inside the shared EEC types reused for items 7, 8.4, 9 and 12 the model requires what the notes
 #: of Table 1 name: (item, required multiplicity, XSD multiplicity, "Class.field").

@@ -25,7 +25,7 @@ from pydantic import AfterValidator, Field, model_validator
 from sanmeasures.contract import blocks as b
 from sanmeasures.contract import rules
 from sanmeasures.contract import simple_types as st
-from sanmeasures.contract.classifiers import Code, CodeList
+from sanmeasures.contract.classifiers import code_list
 from sanmeasures.contract.errors import rule, violation
 from sanmeasures.contract.header import EDocHeader
 from sanmeasures.contract.namespaces import MODULE_PREFIXES, clark, register_prefix
@@ -58,30 +58,7 @@ TEMPORARY_MEASURES = "4"
 
 #: SM.CLS.016 Common information resource (Rules §4а). The node's own list, kept here until it
 #: moves to ``classifiers.CODE_LISTS`` (as "information_resources").
-INFORMATION_RESOURCES = CodeList(
-    id="SM.CLS.016",
-    name_ru="Общий информационный ресурс",
-    name_en="Common information resource",
-    source="Rules §4а (the four common resources), §7е–ж, §8, §14 (information on request)",
-    entries=(
-        Code(
-            CERTIFICATE_REGISTRY,
-            "единый реестр свидетельств о государственной регистрации продукции",
-            "unified registry of state registration certificates",
-        ),
-        Code(MORBIDITY_DB, "база данных о заболеваемости", "morbidity database"),
-        Code(
-            DANGEROUS_PRODUCTS_DB,
-            "база данных о продукции, опасной для жизни, здоровья человека и среды его обитания",
-            "database of products dangerous to human life, health and environment",
-        ),
-        Code(
-            TEMPORARY_MEASURES,
-            "общий информационный ресурс, содержащий сведения о временных санитарных мерах",
-            "common resource of temporary sanitary measures",
-        ),
-    ),
-)
+INFORMATION_RESOURCES = code_list("information_resources")
 
 RESOURCE = rule(
     "information.resource",
@@ -267,8 +244,6 @@ class InformationResponseDetails(XmlModel):
         return self.write_element(root)
 
 
-#: No table of its own: the records are checked as the structures of Tables 1–4 check them.
-TABLE_TIGHTENINGS: tuple[tuple[str, str, str, str], ...] = ()
 
 REQUEST = Structure(
     code="R.SM.SS.00.002",

@@ -19,7 +19,7 @@ from pydantic import AfterValidator, model_validator
 
 from sanmeasures.contract import blocks as b
 from sanmeasures.contract import simple_types as st
-from sanmeasures.contract.classifiers import Code, CodeList, code_list
+from sanmeasures.contract.classifiers import code_list
 from sanmeasures.contract.errors import rule, violation
 from sanmeasures.contract.header import EDocHeader
 from sanmeasures.contract.namespaces import register_prefix
@@ -46,21 +46,7 @@ PDF_MEDIA_TYPE = "application/pdf"
 
 #: SM.CLS.015 Reason for refusing a protocol (Rules §36, §39). The node's own list, kept here until
 #: it moves to ``classifiers.CODE_LISTS`` (as "protocol_refusal_reasons").
-REFUSAL_REASONS = CodeList(
-    id="SM.CLS.015",
-    name_ru="Причина отказа в представлении протокола лабораторных исследований (испытаний)",
-    name_en="Reason for not providing a laboratory protocol",
-    source="Rules §36 (protocol on request), §39 (confidential information is not passed on)",
-    entries=(
-        Code("1", "свидетельство не найдено", "certificate unknown"),
-        Code("2", "протокол не может быть представлен", "protocol cannot be provided"),
-        Code(
-            "3",
-            "сведения являются конфиденциальными в соответствии с законодательством государства-члена",
-            "confidential under the law of the member state (Rules §39)",
-        ),
-    ),
-)
+REFUSAL_REASONS = code_list("protocol_refusal_reasons")
 
 TEST_KIND = rule(
     "laboratory.test_kind",
@@ -261,8 +247,6 @@ class LaboratoryProtocolDetails(_CertificateReference):
         return self
 
 
-#: No table applies, nothing is tightened.
-TABLE_TIGHTENINGS: tuple[tuple[str, str, str, str], ...] = ()
 
 REQUEST = Structure(
     code="R.SM.SS.08.004",

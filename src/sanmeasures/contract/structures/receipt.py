@@ -91,8 +91,6 @@ class EDocReceiptDetails(XmlModel):
     description_text: st.Text4000 | None = el("csdo:DescriptionText", default=None)
 
 
-#: No table applies, nothing is tightened.
-TABLE_TIGHTENINGS: tuple[tuple[str, str, str, str], ...] = ()
 
 STRUCTURE = Structure(
     code="R.SM.SS.00.001",
