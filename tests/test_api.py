@@ -34,7 +34,9 @@ def test_validate_lists_every_error_with_item_xpath_line_and_both_languages(clie
     broken = body.replace('codeListId="P.CLS.019">', 'codeListId="P.CLS.019">X', 1).replace(
         "<csdo:LanguageCode>ru</csdo:LanguageCode>", "<csdo:LanguageCode>RU</csdo:LanguageCode>", 1
     )
-    response = client.post("/api/v1/validate", content=broken.encode(), headers={"Content-Type": "application/xml"})
+    response = client.post(
+        "/api/v1/validate", content=broken.encode(), headers={"Content-Type": "application/xml"}
+    )
     report = response.json()
     assert report["valid"] is False
     assert len(report["errors"]) >= 2  # every error, not the first only

@@ -84,7 +84,10 @@ def test_node_serves_the_api_and_portal() -> None:
     port = _free_port()
     env = {**os.environ, "SANMEASURES_PORT": str(port)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "sanmeasures.cli", "node"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        [sys.executable, "-m", "sanmeasures.cli", "node"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 30

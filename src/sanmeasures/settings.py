@@ -12,6 +12,8 @@ class Settings:
     port: int = 8000
     #: Largest document the API accepts, bytes (a scanned protocol travels as base64, Rules §36).
     max_document_bytes: int = 32 * 1024 * 1024
+    #: The embedded default is a SQLite file; production uses postgresql+asyncpg://…
+    database_url: str = "sqlite+aiosqlite:///var/sanmeasures.sqlite3"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -20,4 +22,5 @@ class Settings:
             host=env.get("SANMEASURES_HOST", cls.host),
             port=int(env.get("SANMEASURES_PORT", cls.port)),
             max_document_bytes=int(env.get("SANMEASURES_MAX_DOCUMENT_BYTES", cls.max_document_bytes)),
+            database_url=env.get("SANMEASURES_DATABASE_URL", cls.database_url),
         )

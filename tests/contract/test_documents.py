@@ -46,7 +46,9 @@ def test_valid_document_passes_every_stage_and_survives_a_round_trip(folder: Pat
     assert again.ok and again.document == report.document
 
 
-@pytest.mark.parametrize(("path", "reason"), invalid_cases(), ids=lambda v: v.name if isinstance(v, Path) else "")
+@pytest.mark.parametrize(
+    ("path", "reason"), invalid_cases(), ids=lambda v: v.name if isinstance(v, Path) else ""
+)
 def test_invalid_document_is_rejected_at_the_named_element(path: Path, reason: str) -> None:
     report = validate_document(path.read_bytes())
     assert not report.ok
@@ -80,7 +82,9 @@ def test_hs_code_of_five_digits_is_rejected_although_libxml2_lets_it_through() -
 def test_measurement_unit_code_of_five_characters_is_rejected() -> None:
     source = (DATA / "R.SM.SS.08.002" / "valid.xml").read_text(encoding="utf-8")
     unit = re.search(r'measurementUnitCode="([^"]+)"', source).group(1)
-    report = validate_document(_mutated("R.SM.SS.08.002", f'measurementUnitCode="{unit}"', 'measurementUnitCode="KGMXX"'))
+    report = validate_document(
+        _mutated("R.SM.SS.08.002", f'measurementUnitCode="{unit}"', 'measurementUnitCode="KGMXX"')
+    )
     assert not report.ok
     assert any(i.xpath.endswith("@measurementUnitCode") or "measurement" in i.xpath for i in report.issues)
 
@@ -88,6 +92,8 @@ def test_measurement_unit_code_of_five_characters_is_rejected() -> None:
 def test_base64_with_foreign_characters_is_rejected() -> None:
     source = (DATA / "R.SM.SS.08.003" / "valid.xml").read_text(encoding="utf-8")
     match = re.search(r"(<csdo:DocBinaryText[^>]*>)([^<]+)<", source)
-    report = validate_document(_mutated("R.SM.SS.08.003", match.group(1) + match.group(2), match.group(1) + "@@@@"))
+    report = validate_document(
+        _mutated("R.SM.SS.08.003", match.group(1) + match.group(2), match.group(1) + "@@@@")
+    )
     assert not report.ok
     assert report.issues[0].xpath.endswith("csdo:DocBinaryText")

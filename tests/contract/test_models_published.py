@@ -320,6 +320,7 @@ _DPA_CASE: tuple[Any, ...] = ("dangerous_product_alert_details", 0)
 _DPA_PRODUCT = (*_DPA_CASE, "non_compliant_sanitary_product_details")
 _PHA_CASE: tuple[Any, ...] = ("public_health_alert_details", 0)
 
+
 def test_shared_blocks_are_not_tightened() -> None:
     # The same gaps are fine in contexts where the table does not apply (XSD multiplicities).
     b.ProductDetails(product_name="Колбаса")

@@ -36,7 +36,9 @@ EXTERNAL_DTD = b"""<?xml version="1.0"?>
 
 
 @pytest.mark.parametrize(
-    "document", [XXE_FILE, XXE_PARAMETER, BILLION_LAUGHS, EXTERNAL_DTD], ids=["xxe", "xxe-param", "laughs", "dtd"]
+    "document",
+    [XXE_FILE, XXE_PARAMETER, BILLION_LAUGHS, EXTERNAL_DTD],
+    ids=["xxe", "xxe-param", "laughs", "dtd"],
 )
 def test_doctype_documents_are_refused_without_expansion(document: bytes) -> None:
     report = validate_document(document)
@@ -64,7 +66,9 @@ def test_depth_limit() -> None:
     assert parse_document(shallow).issues == []
 
 
-@pytest.mark.parametrize("document", [b"", b"   ", b"<r><a></r>", b"not xml"], ids=["empty", "blank", "mismatch", "text"])
+@pytest.mark.parametrize(
+    "document", [b"", b"   ", b"<r><a></r>", b"not xml"], ids=["empty", "blank", "mismatch", "text"]
+)
 def test_malformed_input_is_reported_with_a_reason(document: bytes) -> None:
     report = validate_document(document)
     assert not report.ok

@@ -65,11 +65,10 @@ OURS = (
 )
 DATA = Path(__file__).resolve().parents[1] / "data"
 
+
 def build(code_: str) -> XmlModel:
     model, make = OUR_BUILDERS[code_]
     return model.model_validate(make())
-
-
 
 
 # =================================================================================================

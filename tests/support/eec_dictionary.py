@@ -15,7 +15,9 @@ from tests.support.xsd_tree import Node
 
 _LINE = re.compile(r"^(?P<indent> *)- (?P<name>[a-z]+:[A-Za-z0-9]+|xs:any) \[(?P<mult>[0-9.*]+)\]")
 _SB_REF = re.compile(r"(?:see shared block «|see \"SB )(?P<type>[a-z]+:[A-Za-z0-9]+)")
-_SB_INLINE = re.compile(r"^(?P<indent> *)- \*\(extension of (?P<type>[a-z]+:[A-Za-z0-9]+): first all children")
+_SB_INLINE = re.compile(
+    r"^(?P<indent> *)- \*\(extension of (?P<type>[a-z]+:[A-Za-z0-9]+): first all children"
+)
 _BLOCK_HEAD = re.compile(r"^### (?:«(?P<a>[a-z]+:[A-Za-z0-9]+)»|SB (?P<b>[a-z]+:[A-Za-z0-9]+))")
 
 

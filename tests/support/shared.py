@@ -20,5 +20,7 @@ def shared_dir() -> Path:
 def shared_file(relative: str) -> Path:
     path = shared_dir() / relative
     if not path.is_file():
-        pytest.fail(f"shared file not found: {path} (set SANMEASURES_SHARED to the shared/ folder)", pytrace=False)
+        pytest.fail(
+            f"shared file not found: {path} (set SANMEASURES_SHARED to the shared/ folder)", pytrace=False
+        )
     return path

@@ -66,9 +66,9 @@ def _by_rule() -> dict[Any, st.SearchStrategy[Any]]:
     def country(codes: list[str]) -> st.SearchStrategy[CountryCode]:
         return st.builds(CountryCode, value=st.sampled_from(codes), code_list_id=st.just("P.CLS.019"))
 
-    hs = st.tuples(
-        st.integers(1, 97).filter(lambda c: c != 77), st.sampled_from([0, 2, 4, 6, 8])
-    ).flatmap(lambda t: st.text("0123456789", min_size=t[1], max_size=t[1]).map(lambda rest: f"{t[0]:02d}{rest}"))
+    hs = st.tuples(st.integers(1, 97).filter(lambda c: c != 77), st.sampled_from([0, 2, 4, 6, 8])).flatmap(
+        lambda t: st.text("0123456789", min_size=t[1], max_size=t[1]).map(lambda rest: f"{t[0]:02d}{rest}")
+    )
     icd10 = st.builds(
         DiseaseHealthProblemCode,
         value=st.from_regex(r"[A-Z][0-9]{2}(\.[0-9]{1,2})?", fullmatch=True),
@@ -77,7 +77,9 @@ def _by_rule() -> dict[Any, st.SearchStrategy[Any]]:
     return {
         rules._iso_country: country(sorted(code_list("countries").codes())),
         rules._member_state: country(sorted(code_list("member_states").codes())),
-        rules._iso_language: st.sampled_from(sorted(c for c in code_list("languages").codes() if len(c) == 2)),
+        rules._iso_language: st.sampled_from(
+            sorted(c for c in code_list("languages").codes() if len(c) == 2)
+        ),
         rules._measure_ground: st.sampled_from(sorted(code_list("measure_grounds").codes())),
         rules._measure_object: st.sampled_from(sorted(code_list("measure_objects").codes())),
         rules._incident_kind: st.sampled_from(sorted(code_list("incident_kinds").codes())),
@@ -103,9 +105,7 @@ def _string(constraints: StringConstraints | None, is_token: bool) -> st.SearchS
         return _regex(constraints.pattern)
     high = min(high, 60)
     if is_token:
-        return (
-            st.text(_ALPHABET, min_size=low, max_size=high).map(_collapsed).filter(lambda s: len(s) >= low)
-        )
+        return st.text(_ALPHABET, min_size=low, max_size=high).map(_collapsed).filter(lambda s: len(s) >= low)
     return st.text(_TEXT_ALPHABET, min_size=max(low, 1), max_size=high)
 
 
@@ -127,7 +127,9 @@ def _decimal(meta: list[Any]) -> st.SearchStrategy[Decimal]:
     bound = Decimal(10) ** (digits - places) - 1
     low = Decimal(low) if low is not None else -bound
     high = Decimal(high) if high is not None else bound
-    return st.decimals(min_value=low, max_value=high, places=min(places, 4), allow_nan=False, allow_infinity=False)
+    return st.decimals(
+        min_value=low, max_value=high, places=min(places, 4), allow_nan=False, allow_infinity=False
+    )
 
 
 def _flatten(annotation: Any) -> tuple[Any, list[Any]]:
@@ -178,7 +180,9 @@ def for_annotation(annotation: Any, field_meta: list[Any] | None = None) -> st.S
     if base is Decimal:
         return _decimal(meta)
     if base is dt.datetime:
-        offsets = st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=3)), dt.timezone(dt.timedelta(hours=5))])
+        offsets = st.sampled_from(
+            [dt.UTC, dt.timezone(dt.timedelta(hours=3)), dt.timezone(dt.timedelta(hours=5))]
+        )
         return st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2040, 1, 1), timezones=offsets)
     if base is dt.date:
         return st.dates(dt.date(1990, 1, 1), dt.date(2040, 12, 31))

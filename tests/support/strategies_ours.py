@@ -126,7 +126,9 @@ def _certificate_references(draw: Any) -> dict[str, Any]:
 
 
 def _test_kinds(optional: bool = False) -> hs.SearchStrategy[Any]:
-    kinds = hs.sampled_from(code_list("laboratory_test_kinds").codes()).map(lambda c: code_data(c, "SM.CLS.014"))
+    kinds = hs.sampled_from(code_list("laboratory_test_kinds").codes()).map(
+        lambda c: code_data(c, "SM.CLS.014")
+    )
     return hs.none() | kinds if optional else kinds
 
 

@@ -67,7 +67,9 @@ class SchemaSet:
 
     def tree(self, root_clark: str, root_namespace: str) -> Node:
         declaration = self.elements[root_clark]
-        return Node(self.label(root_clark, root_namespace), 1, 1, (), self._children(declaration, root_namespace))
+        return Node(
+            self.label(root_clark, root_namespace), 1, 1, (), self._children(declaration, root_namespace)
+        )
 
     def label(self, clark: str, root_namespace: str) -> str:
         uri, _, local = clark[1:].partition("}")
@@ -115,7 +117,9 @@ class SchemaSet:
                 clark = self.resolve(particle, particle.get("ref"))
                 target = self.elements[clark]
             else:
-                clark = f"{{{complex_type.getroottree().getroot().get('targetNamespace')}}}{particle.get('name')}"
+                clark = (
+                    f"{{{complex_type.getroottree().getroot().get('targetNamespace')}}}{particle.get('name')}"
+                )
                 target = particle
             nodes.append(Node(self.label(clark, root_ns), low, high, items, self._children(target, root_ns)))
         return nodes

@@ -11,7 +11,7 @@ Rules makes an item mandatory that the XSD leaves optional, the structure module
 implements the table tightens it in a context subclass (listed in ``conformance.py``),
 never here: most of these types serve several tables and contexts.
 
-Item ids (``T3/7.6.4.3``) sit on the particles named in ``docs/dev/item-map.md``; a type
+Item ids (``T3/7.6.4.3``) sit on the particles named in ``docs/item-map.md``; a type
 shared by several tables carries all of its items, a checker filters by the structure's table.
 """
 

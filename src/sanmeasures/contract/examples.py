@@ -639,7 +639,9 @@ def code_data(value: str, code_list_id: str = COUNTRY_LIST) -> dict[str, str]:
     return {"value": value, "code_list_id": code_list_id}
 
 
-def header_data(edoc_code: str, envelope: str, edoc_id: str, when: str, ref: str | None = None) -> dict[str, Any]:
+def header_data(
+    edoc_code: str, envelope: str, edoc_id: str, when: str, ref: str | None = None
+) -> dict[str, Any]:
     data: dict[str, Any] = {
         "inf_envelope_code": envelope,
         "e_doc_code": edoc_code,
@@ -828,7 +830,9 @@ def certificate_document(*certificates: dict[str, Any]) -> dict[str, Any]:
 def lab_request() -> dict[str, Any]:
     """Роспотребнадзор asks the KZ authority for the microbiological protocol of the KZ certificate."""
     return {
-        "e_doc_header": header_data("R.SM.SS.08.004", "P.SS.08.MSG.021", REQUEST_ID, "2026-03-16T09:30:00+03:00"),
+        "e_doc_header": header_data(
+            "R.SM.SS.08.004", "P.SS.08.MSG.021", REQUEST_ID, "2026-03-16T09:30:00+03:00"
+        ),
         "unified_authority_details": ru_authority(),
         "certificate_number_as_written": KZ_NUMBER,
         "doc_creation_date": "2024-05-17",
@@ -885,7 +889,9 @@ def lab_refusal() -> dict[str, Any]:
 def info_request() -> dict[str, Any]:
     """A KZ supervisory body asks the Commission's dangerous-products database (Rules §8)."""
     return {
-        "e_doc_header": header_data("R.SM.SS.00.002", "P.SS.08.MSG.030", QUERY_ID, "2026-03-20T10:00:00+05:00"),
+        "e_doc_header": header_data(
+            "R.SM.SS.00.002", "P.SS.08.MSG.030", QUERY_ID, "2026-03-20T10:00:00+05:00"
+        ),
         "unified_authority_details": {
             "unified_country_code": code_data("KZ"),
             "authority_name": "Департамент санитарно-эпидемиологического контроля города Алматы",
@@ -989,8 +995,6 @@ OUR_BUILDERS = {
     "R.SM.SS.00.003": (info.InformationResponseDetails, info_response),
     "R.SM.SS.00.001": (rcp.EDocReceiptDetails, receipt),
 }
-
-
 
 
 def example_document(code: str) -> XmlModel:

@@ -24,7 +24,6 @@ NAMESPACE = "urn:EEC:R:SM:SS:09:AdditionalInfoDetails:v1.0.0"
 register_prefix("addi", NAMESPACE)
 
 
-
 class AdditionalInfoDetails(XmlModel):
     """doc:AdditionalInfoDetailsType (R.SM.SS.09.002.CDT): additional information on temporary measures."""
 

@@ -613,7 +613,6 @@ class RegistrationCertificateDetails(XmlModel):
         return self
 
 
-
 #: Inside the shared EEC types reused for items 7, 8.4, 9 and 12 the model requires what the notes
 #: of Table 1 name: (item, required multiplicity, XSD multiplicity, "Class.field").
 NOTE_TIGHTENINGS: tuple[tuple[str, str, str, str], ...] = (

@@ -127,9 +127,6 @@ class AlertDangerousProductDetails(b.DangerousProductAlertDetails):
     )
 
 
-
-
-
 # --- root ----------------------------------------------------------------------------------------
 class DangerousProductAlertDetails(XmlModel):
     """doc:DangerousProductAlertDetailsType (R.SM.SS.08.002.CDT): dangerous-product cases and measures taken."""

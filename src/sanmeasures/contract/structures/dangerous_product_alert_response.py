@@ -4,7 +4,7 @@
 state where the manufacturer is answers the notice of the detecting authority (an
 R.SM.SS.08.002 alert, identified by smcdo:IncidentAlertIdDetails) with the measures taken.
 Rules §38 refers to the composition of Table 3: the answering authority plays item 5 and the
-measures are item 9 (docs/dev/item-map.md).
+measures are item 9 (docs/item-map.md).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from sanmeasures.contract.xmlmodel import XmlModel, el
 
 NAMESPACE = "urn:EEC:R:SM:SS:08:DangerousProductAlertResponse:v1.0.0"
 register_prefix("dpar", NAMESPACE)
-
 
 
 class DangerousProductAlertResponseDetails(XmlModel):

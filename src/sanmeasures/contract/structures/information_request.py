@@ -244,7 +244,6 @@ class InformationResponseDetails(XmlModel):
         return self.write_element(root)
 
 
-
 REQUEST = Structure(
     code="R.SM.SS.00.002",
     root=InformationRequestDetails,

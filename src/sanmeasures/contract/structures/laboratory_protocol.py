@@ -247,7 +247,6 @@ class LaboratoryProtocolDetails(_CertificateReference):
         return self
 
 
-
 REQUEST = Structure(
     code="R.SM.SS.08.004",
     root=LaboratoryProtocolRequestDetails,

@@ -33,8 +33,6 @@ class ReviewedMeasureDocDetails(b.DocContentDetails):
     doc_creation_date: st.Date = el("csdo:DocCreationDate", item="T5/4")
 
 
-
-
 # --- root ----------------------------------------------------------------------------------------
 class SanitaryMeasureConsiderationDetails(XmlModel):
     """doc:SanitaryMeasureConsiderationDetailsType (R.SM.SS.09.003.CDT): results of reviewing a measure."""
@@ -46,7 +44,7 @@ class SanitaryMeasureConsiderationDetails(XmlModel):
         "ccdo:UnifiedAuthorityDetails", item="T5/1", default=None
     )
     # Items 2–4 are children of the shared ccdo:DocContentDetailsType, so the items are named on this
-    # particle (docs/dev/item-map.md) as well as on the fields of ReviewedMeasureDocDetails.
+    # particle (docs/item-map.md) as well as on the fields of ReviewedMeasureDocDetails.
     measure_doc_details: ReviewedMeasureDocDetails = el("smcdo:MeasureDocDetails", item="T5/2 T5/3 T5/4")
     measure_implementation_details: list[b.MeasureImplementationDetails] = el(
         "smcdo:MeasureImplementationDetails", item="T5/5", default_factory=list

@@ -17,7 +17,6 @@ NAMESPACE = "urn:EEC:R:ProcessingResultDetails:v1.0.7"
 register_prefix("prd", NAMESPACE)
 
 
-
 class ProcessingResultDetails(XmlModel):
     """doc:ProcessingResultDetailsType (R.006.CDT): result of the respondent's processing of a document."""
 

@@ -91,7 +91,6 @@ class EDocReceiptDetails(XmlModel):
     description_text: st.Text4000 | None = el("csdo:DescriptionText", default=None)
 
 
-
 STRUCTURE = Structure(
     code="R.SM.SS.00.001",
     root=EDocReceiptDetails,

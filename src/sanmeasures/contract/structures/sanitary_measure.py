@@ -29,8 +29,6 @@ class TemporarySanitaryMeasureDetails(b.SanitaryMeasureDetails):
     language_code: rules.IsoLanguageCode = el("csdo:LanguageCode", item="T4/1")
 
 
-
-
 # --- root ----------------------------------------------------------------------------------------
 class SanitaryMeasureDetails(XmlModel):
     """doc:SanitaryMeasureDetailsType (R.SM.SS.09.001.CDT): introduction, change or cancellation of measures."""

@@ -1,0 +1,1 @@
+"""Storage of the common resources: engines, sessions and tables (SQLAlchemy 2 async)."""
