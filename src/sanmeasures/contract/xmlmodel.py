@@ -170,13 +170,29 @@ class _Plan:
         self.by_tag = {f.tag: f for f in self.children}
 
 
+def _reader_of(cls: type[XmlModel]) -> Any:
+    reader = cls.__dict__.get("_xml_reader_cache")
+    if reader is None:
+        reader = cls._xml_reader_cache = _compile_reader(cls)  # type: ignore[attr-defined]
+    return reader
+
+
 def _compile_reader(cls: type[XmlModel]) -> Any:
     """A closure reading one element of ``cls`` into a dict; built once per class (the hot path)."""
     plan = cls.xml_plan()
     text_field, any_field = plan.text_field, plan.any_field
     attributes = tuple((spec.tag, spec.name) for spec in plan.attributes)
-    # tag -> (field name, repeatable, qname, nested model or None)
-    children = {spec.tag: (spec.name, spec.max_occurs != 1, spec.qname, spec.model) for spec in plan.children}
+    # tag -> (field name, repeatable, qname, reader of the nested model or None); the EEC
+    # structures are not recursive, so nested readers are bound now, not looked up per element.
+    children = {
+        spec.tag: (
+            spec.name,
+            spec.max_occurs != 1,
+            spec.qname,
+            _reader_of(spec.model) if spec.model else None,
+        )
+        for spec in plan.children
+    }
     element_only = etree.Element
 
     def read(element: etree._Element) -> dict[str, Any]:
@@ -197,8 +213,8 @@ def _compile_reader(cls: type[XmlModel]) -> Any:
                 # Never drop data silently: an element the model does not know fails validation.
                 data[f"unexpected element {prefixed(child.tag)}"] = child.text
                 continue
-            name, repeatable, qname, model = entry
-            value = model.read_element(child) if model is not None else (child.text or "")
+            name, repeatable, qname, nested = entry
+            value = nested(child) if nested is not None else (child.text or "")
             if repeatable:
                 bucket = data.get(name)
                 if bucket is None:
@@ -243,10 +259,7 @@ class XmlModel(BaseModel):
     @classmethod
     def read_element(cls, element: etree._Element) -> dict[str, Any]:
         """An lxml element -> the plain dict this model validates (no validation yet)."""
-        reader = cls.__dict__.get("_xml_reader_cache")
-        if reader is None:
-            reader = cls._xml_reader_cache = _compile_reader(cls)  # type: ignore[attr-defined]
-        return reader(element)
+        return _reader_of(cls)(element)
 
     @classmethod
     def from_element(cls, element: etree._Element) -> Self:
