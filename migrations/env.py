@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from sanmeasures.settings import Settings
+from sanmeasures.storage import tables  # noqa: F401  (registers every table on the metadata)
 from sanmeasures.storage.engine import create_engine, metadata
 
 config = context.config

@@ -1,0 +1,271 @@
+"""Every table of the node, on one metadata (Alembic's target).
+
+Two kinds of table:
+
+- **append-only** — documents and every version table. Rules §19 and §24: records of the common
+  resources are never deleted; every change is a new version. The database itself refuses UPDATE
+  and DELETE on them (triggers, see ``APPEND_ONLY`` and the migrations).
+- **current view** — one row per certificate, case or measure, derived from its versions in the
+  same transaction as each new version: what search, filters and the status check read.
+
+Search structures (PostgreSQL ``tsvector``/``pg_trgm`` indexes, SQLite FTS5 tables) differ per
+engine and are created by the migrations, outside this metadata.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from sanmeasures.storage.engine import metadata
+
+#: Integer keys that autoincrement on both engines (SQLite needs INTEGER PRIMARY KEY for rowid).
+Key = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+#: JSON documents: JSONB on PostgreSQL.
+Json = sa.JSON().with_variant(sa.dialects.postgresql.JSONB(), "postgresql")
+Moment = sa.DateTime(timezone=True)
+
+
+def _key() -> sa.Column:
+    return sa.Column("id", Key, primary_key=True, autoincrement=True)
+
+
+def _now() -> sa.Column:
+    return sa.Column("recorded_at", Moment, nullable=False, server_default=sa.func.current_timestamp())
+
+
+# --- the evidence: every document received or sent ---------------------------------------------------
+documents = sa.Table(
+    "documents",
+    metadata,
+    _key(),
+    sa.Column("edoc_id", sa.String(36), nullable=False, unique=True),
+    sa.Column("edoc_ref_id", sa.String(36), index=True),
+    sa.Column("structure_code", sa.String(20), nullable=False, index=True),
+    sa.Column("inf_envelope_code", sa.String(20)),
+    sa.Column("edoc_date_time", Moment),
+    sa.Column("language_code", sa.String(2)),
+    sa.Column("direction", sa.String(3), nullable=False),  # "in" received, "out" sent
+    sa.Column("sender", sa.String(100), nullable=False),
+    sa.Column("recipients", Json, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("xml", sa.LargeBinary, nullable=False),
+    _now(),
+    sa.CheckConstraint("direction in ('in', 'out')", name="direction"),
+)
+
+# --- Table 1: the registry of state registration certificates (Rules §15, §35) ----------------------
+certificates = sa.Table(
+    "certificates",
+    metadata,
+    _key(),
+    # "national": this node's part of the registry; "unified": the Commission's (§6а, §7а).
+    sa.Column("registry", sa.String(8), nullable=False),
+    sa.Column("registration_number", sa.String(50), nullable=False),  # normalised (T1/3)
+    sa.Column("registration_number_as_written", sa.String(50), nullable=False),
+    sa.Column("country", sa.String(2), nullable=False),
+    sa.Column("issued_on", sa.Date, nullable=False),
+    sa.Column("status_code", sa.String(1), nullable=False),  # SM.CLS.006: 1 in force, 2 suspended, 3 annulled
+    sa.Column("status_start", sa.Date, nullable=False),
+    sa.Column("status_end", sa.Date),
+    sa.Column("valid_from", sa.Date, nullable=False),
+    sa.Column("valid_until", sa.Date),  # NULL with validity_unlimited: "не ограничен"
+    sa.Column("validity_unlimited", sa.Boolean, nullable=False),
+    sa.Column("product_name", sa.String(300), nullable=False),
+    sa.Column("applicant_name", sa.String(300), nullable=False),
+    sa.Column("manufacturer_name", sa.String(300), nullable=False),
+    sa.Column("hs_codes", sa.String(200), nullable=False, server_default=""),  # space separated
+    sa.Column("technical_regulations", sa.String(400), nullable=False, server_default=""),
+    sa.Column("authority_name", sa.String(300), nullable=False),
+    sa.Column("current_version", sa.Integer, nullable=False),
+    sa.Column("updated_at", Moment, nullable=False),
+    sa.UniqueConstraint("registry", "registration_number"),
+    sa.CheckConstraint("registry in ('national', 'unified')", name="registry"),
+    sa.Index(None, "country", "status_code"),
+    sa.Index(None, "issued_on"),
+)
+certificate_versions = sa.Table(
+    "certificate_versions",
+    metadata,
+    _key(),
+    sa.Column("certificate_id", Key, sa.ForeignKey("certificates.id"), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("document_id", Key, sa.ForeignKey("documents.id")),  # NULL for a bulk import
+    sa.Column("source", sa.String(20), nullable=False),  # "message", "import", "demo"
+    sa.Column("status_code", sa.String(1), nullable=False),
+    sa.Column("status_start", sa.Date, nullable=False),
+    sa.Column("status_end", sa.Date),
+    sa.Column("data", Json, nullable=False),  # the certificate as the model dumps it
+    _now(),
+    sa.UniqueConstraint("certificate_id", "version"),
+)
+
+# --- Tables 2 and 3: morbidity and dangerous-product cases (Rules §16–25) ----------------------------
+cases = sa.Table(
+    "cases",
+    metadata,
+    _key(),
+    sa.Column("kind", sa.String(20), nullable=False),  # "morbidity" (T2) or "dangerous_product" (T3)
+    # A case is identified by the reporting country and the authority's registration number (items 1, 3).
+    sa.Column("country", sa.String(2), nullable=False),
+    sa.Column("registration_number", sa.String(40), nullable=False),
+    sa.Column("first_reported_on", sa.Date, nullable=False),
+    sa.Column("last_reported_on", sa.Date, nullable=False),
+    sa.Column("last_incident_kind", sa.String(2), nullable=False),  # SM.CLS.001
+    sa.Column("closed_on", sa.Date),  # closure (§19) / archived (§24); T3/6 archive flag = 0
+    sa.Column("title", sa.String(300), nullable=False),  # disease or product name
+    sa.Column("disease_code", sa.String(20)),
+    sa.Column("hs_code", sa.String(10)),
+    sa.Column("product_type_code", sa.String(3)),
+    sa.Column("manufacturer_name", sa.String(300)),
+    sa.Column("manufacturer_country", sa.String(2)),
+    sa.Column("summary", sa.Text, nullable=False, server_default=""),
+    sa.Column("current_version", sa.Integer, nullable=False),
+    sa.Column("updated_at", Moment, nullable=False),
+    sa.UniqueConstraint("kind", "country", "registration_number"),
+    sa.CheckConstraint("kind in ('morbidity', 'dangerous_product')", name="kind"),
+    sa.Index(None, "kind", "country", "first_reported_on"),
+)
+case_versions = sa.Table(
+    "case_versions",
+    metadata,
+    _key(),
+    sa.Column("case_id", Key, sa.ForeignKey("cases.id"), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("incident_kind", sa.String(2), nullable=False),  # first, update, closure, … (item 2)
+    sa.Column("reported_on", sa.Date, nullable=False),  # item 4
+    sa.Column("document_id", Key, sa.ForeignKey("documents.id")),
+    sa.Column("source", sa.String(20), nullable=False),
+    sa.Column("data", Json, nullable=False),
+    _now(),
+    sa.UniqueConstraint("case_id", "version"),
+)
+#: Table 2 items 9.1/9.2, Rules §18, §23: a case linked to another (held here or not).
+case_links = sa.Table(
+    "case_links",
+    metadata,
+    _key(),
+    sa.Column("case_version_id", Key, sa.ForeignKey("case_versions.id"), nullable=False),
+    sa.Column("case_id", Key, sa.ForeignKey("cases.id"), nullable=False, index=True),
+    sa.Column("linked_case_id", Key, sa.ForeignKey("cases.id"), index=True),  # NULL: not held here
+    sa.Column("linked_country", sa.String(2), nullable=False),
+    sa.Column("linked_registration_number", sa.String(40), nullable=False),
+    sa.Column("linked_incident_kind", sa.String(2), nullable=False),
+    sa.Column("linked_reported_on", sa.Date, nullable=False),
+    _now(),
+)
+
+# --- Tables 4 and 5: temporary sanitary measures and their reviews (Rules §26–30) -------------------
+measures = sa.Table(
+    "measures",
+    metadata,
+    _key(),
+    # A measure is named by country, number and date of the document introducing it (T5 items 2–4).
+    sa.Column("country", sa.String(2), nullable=False),
+    sa.Column("document_number", sa.String(50), nullable=False),
+    sa.Column("document_date", sa.Date, nullable=False),
+    sa.Column("name", sa.String(300), nullable=False, server_default=""),
+    sa.Column("ground_code", sa.String(1)),  # T4/8
+    sa.Column("start_date", sa.Date, nullable=False),
+    sa.Column("end_date", sa.Date),
+    sa.Column("state", sa.String(10), nullable=False),  # "introduced", "changed", "cancelled"
+    sa.Column("original_measure_id", Key, sa.ForeignKey("measures.id")),  # a response measure (T4/3)
+    sa.Column("summary", sa.Text, nullable=False, server_default=""),
+    sa.Column("current_version", sa.Integer, nullable=False),
+    sa.Column("updated_at", Moment, nullable=False),
+    sa.UniqueConstraint("country", "document_number", "document_date"),
+    sa.CheckConstraint("state in ('introduced', 'changed', 'cancelled')", name="state"),
+)
+measure_versions = sa.Table(
+    "measure_versions",
+    metadata,
+    _key(),
+    sa.Column("measure_id", Key, sa.ForeignKey("measures.id"), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("action", sa.String(10), nullable=False),
+    sa.Column("document_id", Key, sa.ForeignKey("documents.id")),
+    sa.Column("source", sa.String(20), nullable=False),
+    sa.Column("data", Json, nullable=False),
+    _now(),
+    sa.UniqueConstraint("measure_id", "version"),
+    sa.CheckConstraint("action in ('introduced', 'changed', 'cancelled')", name="action"),
+)
+#: Rules §30: the cases that justify a measure (T4 items 12–13, grounds 1 or 4).
+measure_case_links = sa.Table(
+    "measure_case_links",
+    metadata,
+    _key(),
+    sa.Column("measure_version_id", Key, sa.ForeignKey("measure_versions.id"), nullable=False),
+    sa.Column("measure_id", Key, sa.ForeignKey("measures.id"), nullable=False, index=True),
+    sa.Column("case_id", Key, sa.ForeignKey("cases.id"), index=True),  # NULL: not held here
+    sa.Column("case_country", sa.String(2), nullable=False),
+    sa.Column("case_registration_number", sa.String(40), nullable=False),
+    _now(),
+)
+#: Table 5, Rules §28: another state's review of a measure (or its response measure).
+measure_reviews = sa.Table(
+    "measure_reviews",
+    metadata,
+    _key(),
+    sa.Column("measure_id", Key, sa.ForeignKey("measures.id"), index=True),  # NULL: measure not held
+    sa.Column("measure_country", sa.String(2), nullable=False),
+    sa.Column("measure_document_number", sa.String(50), nullable=False),
+    sa.Column("measure_document_date", sa.Date, nullable=False),
+    sa.Column("reviewer_country", sa.String(2)),
+    sa.Column("document_id", Key, sa.ForeignKey("documents.id"), nullable=False),
+    sa.Column("data", Json, nullable=False),
+    _now(),
+)
+
+# --- Table 6, Rules §36, §14: requests and their answers, threaded by the document answered ----------
+requests = sa.Table(
+    "requests",
+    metadata,
+    _key(),
+    # "additional_info" (T6), "laboratory_protocol" (§36), "information" (§14)
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("document_id", Key, sa.ForeignKey("documents.id"), nullable=False, unique=True),
+    sa.Column("requester", sa.String(100), nullable=False),
+    sa.Column("responder", sa.String(100), nullable=False),
+    sa.Column("subject", sa.String(200), nullable=False),  # certificate number, case or measure named
+    _now(),
+)
+answers = sa.Table(
+    "answers",
+    metadata,
+    _key(),
+    sa.Column("request_id", Key, sa.ForeignKey("requests.id"), nullable=False, index=True),
+    sa.Column("document_id", Key, sa.ForeignKey("documents.id"), nullable=False, unique=True),
+    sa.Column("refused", sa.Boolean, nullable=False, server_default=sa.false()),
+    _now(),
+)
+
+# --- Form 1KT (Rules §7з, §31ж, §33, §44): one report per authority and year, with revisions --------
+form_1kt_revisions = sa.Table(
+    "form_1kt_revisions",
+    metadata,
+    _key(),
+    sa.Column("country", sa.String(2), nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("state", sa.String(10), nullable=False),  # "draft" or "submitted"
+    sa.Column("author", sa.String(100), nullable=False),
+    sa.Column("data", Json, nullable=False),
+    _now(),
+    sa.UniqueConstraint("country", "year", "revision"),
+    sa.CheckConstraint("state in ('draft', 'submitted')", name="state"),
+)
+
+#: Tables the database refuses to UPDATE or DELETE (Rules §19, §24; documents are evidence).
+APPEND_ONLY: tuple[sa.Table, ...] = (
+    documents,
+    certificate_versions,
+    case_versions,
+    case_links,
+    measure_versions,
+    measure_case_links,
+    measure_reviews,
+    requests,
+    answers,
+    form_1kt_revisions,
+)
