@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from sanmeasures.storage import tables
 from sanmeasures.storage.engine import create_engine, metadata
-from tests.storage.conftest import alembic_config
+from tests.conftest import alembic_config
 
 
 async def _table_names(url: str) -> set[str]:

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from sanmeasures.storage.engine import create_engine
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_SERVER = os.environ.get("SANMEASURES_TEST_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432")
 
 
