@@ -18,6 +18,7 @@ from alembic.config import Config
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from sanmeasures.storage import migrate
 from sanmeasures.storage.engine import create_engine
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,9 +26,7 @@ POSTGRES_SERVER = os.environ.get("SANMEASURES_TEST_POSTGRES", "postgresql+asyncp
 
 
 def alembic_config(url: str) -> Config:
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("sqlalchemy.url", url)
-    return config
+    return migrate.alembic_config(url)
 
 
 async def _admin(statement: str) -> None:

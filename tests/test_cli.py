@@ -80,9 +80,14 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_node_serves_the_api_and_portal() -> None:
+def test_node_serves_the_api_and_portal(tmp_path: Path) -> None:
     port = _free_port()
-    env = {**os.environ, "SANMEASURES_PORT": str(port)}
+    database = tmp_path / "var" / "node.sqlite3"
+    env = {
+        **os.environ,
+        "SANMEASURES_PORT": str(port),
+        "SANMEASURES_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "sanmeasures.cli", "node"],
         env=env,
@@ -106,6 +111,7 @@ def test_node_serves_the_api_and_portal() -> None:
             headers={"Content-Type": "application/xml"},
         )
         assert checked.json()["valid"] is True
+        assert database.exists()  # the embedded default migrated its own database at start-up
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -81,6 +81,23 @@ def list_structures() -> None:
         typer.echo(f"{code:16} {origin:4} {table:8} {structure.root_element:40} {structure.title_en}")
 
 
+db_app = typer.Typer(help="The node's database.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    database_url: Annotated[str | None, typer.Option(help="default: SANMEASURES_DATABASE_URL")] = None,
+    revision: Annotated[str, typer.Argument(help="target revision")] = "head",
+) -> None:
+    """Apply the migrations (PostgreSQL or SQLite)."""
+    from sanmeasures.storage.migrate import upgrade
+
+    url = database_url or Settings.from_env().database_url
+    upgrade(url, revision)
+    typer.echo(f"database at {revision}")
+
+
 @app.command()
 def node(
     host: Annotated[str | None, typer.Option(help="listen address")] = None,
@@ -92,6 +109,12 @@ def node(
     from sanmeasures.app import create_app
 
     settings = Settings.from_env()
+    if settings.database_url.startswith("sqlite"):
+        # The embedded default brings its own database up to date; PostgreSQL is migrated by the
+        # operator (`sanmeasures db upgrade`) so several nodes never race on one schema.
+        from sanmeasures.storage.migrate import upgrade
+
+        upgrade(settings.database_url)
     bind_host = host or settings.host
     bind_port = port or settings.port
     typer.echo(f"sanmeasures node on http://{bind_host}:{bind_port}/ (API docs at /docs)")

@@ -35,3 +35,18 @@ def test_alembic_environment_runs_against_the_configured_database(tmp_path: Path
     )
     assert result.returncode == 0, result.stderr
     assert database.exists()
+
+
+def test_db_upgrade_command_migrates_a_new_sqlite_file_in_a_new_folder(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from sanmeasures.cli import app
+
+    database = tmp_path / "var" / "node.sqlite3"
+    result = CliRunner().invoke(app, ["db", "upgrade", "--database-url", f"sqlite+aiosqlite:///{database}"])
+    assert result.exit_code == 0, result.output
+    import sqlite3
+
+    with sqlite3.connect(database) as connection:
+        names = {row[0] for row in connection.execute("select name from sqlite_master where type='table'")}
+    assert {"documents", "certificates", "cases", "measures", "alembic_version"} <= names
