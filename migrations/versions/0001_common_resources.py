@@ -139,7 +139,9 @@ def upgrade() -> None:
         sa.Column("state", sa.String(length=10), nullable=False),
         sa.Column("author", sa.String(length=100), nullable=False),
         sa.Column(
-            "data", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
+            "data",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
         ),
         sa.Column(
             "recorded_at",
@@ -194,7 +196,9 @@ def upgrade() -> None:
         sa.Column("document_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("source", sa.String(length=20), nullable=False),
         sa.Column(
-            "data", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
+            "data",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
         ),
         sa.Column(
             "recorded_at",
@@ -222,7 +226,9 @@ def upgrade() -> None:
         sa.Column("status_start", sa.Date(), nullable=False),
         sa.Column("status_end", sa.Date(), nullable=True),
         sa.Column(
-            "data", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
+            "data",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
         ),
         sa.Column(
             "recorded_at",
@@ -255,7 +261,9 @@ def upgrade() -> None:
         sa.Column("reviewer_country", sa.String(length=2), nullable=True),
         sa.Column("document_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column(
-            "data", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
+            "data",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
         ),
         sa.Column(
             "recorded_at",
@@ -285,7 +293,9 @@ def upgrade() -> None:
         sa.Column("document_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("source", sa.String(length=20), nullable=False),
         sa.Column(
-            "data", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
+            "data",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
         ),
         sa.Column(
             "recorded_at",
@@ -415,11 +425,30 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_measure_case_links_case_id"), ["case_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_measure_case_links_measure_id"), ["measure_id"], unique=False)
 
+    # Read-side lookups of links by the identity of a record that may arrive later.
+    op.create_index(
+        "ix_case_links_linked_case",
+        "case_links",
+        ["linked_country", "linked_registration_number"],
+    )
+    op.create_index(
+        "ix_measure_case_links_case",
+        "measure_case_links",
+        ["case_country", "case_registration_number"],
+    )
+    op.create_index(
+        "ix_measure_reviews_measure",
+        "measure_reviews",
+        ["measure_country", "measure_document_number", "measure_document_date"],
+    )
     _create_append_only_triggers()
 
 
 def downgrade() -> None:
     _drop_append_only_triggers()
+    op.drop_index("ix_measure_reviews_measure", "measure_reviews")
+    op.drop_index("ix_measure_case_links_case", "measure_case_links")
+    op.drop_index("ix_case_links_linked_case", "case_links")
     with op.batch_alter_table("measure_case_links", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_measure_case_links_measure_id"))
         batch_op.drop_index(batch_op.f("ix_measure_case_links_case_id"))

@@ -15,13 +15,14 @@ engine and are created by the migrations, outside this metadata.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from sanmeasures.storage.engine import metadata
 
 #: Integer keys that autoincrement on both engines (SQLite needs INTEGER PRIMARY KEY for rowid).
 Key = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 #: JSON documents: JSONB on PostgreSQL.
-Json = sa.JSON().with_variant(sa.dialects.postgresql.JSONB(), "postgresql")
+Json = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 Moment = sa.DateTime(timezone=True)
 
 
@@ -153,6 +154,8 @@ case_links = sa.Table(
     sa.Column("linked_incident_kind", sa.String(2), nullable=False),
     sa.Column("linked_reported_on", sa.Date, nullable=False),
     _now(),
+    # Links are resolved when read, by the linked case's identity (it may arrive later).
+    sa.Index("ix_case_links_linked_case", "linked_country", "linked_registration_number"),
 )
 
 # --- Tables 4 and 5: temporary sanitary measures and their reviews (Rules §26–30) -------------------
@@ -201,6 +204,7 @@ measure_case_links = sa.Table(
     sa.Column("case_country", sa.String(2), nullable=False),
     sa.Column("case_registration_number", sa.String(40), nullable=False),
     _now(),
+    sa.Index("ix_measure_case_links_case", "case_country", "case_registration_number"),
 )
 #: Table 5, Rules §28: another state's review of a measure (or its response measure).
 measure_reviews = sa.Table(
@@ -215,6 +219,9 @@ measure_reviews = sa.Table(
     sa.Column("document_id", Key, sa.ForeignKey("documents.id"), nullable=False),
     sa.Column("data", Json, nullable=False),
     _now(),
+    sa.Index(
+        "ix_measure_reviews_measure", "measure_country", "measure_document_number", "measure_document_date"
+    ),
 )
 
 # --- Table 6, Rules §36, §14: requests and their answers, threaded by the document answered ----------
