@@ -463,7 +463,7 @@ def response_doc() -> dangerous_product_alert_response.DangerousProductAlertResp
         measure_affected_object_kind_code=["2"],
     )
     return mod.DangerousProductAlertResponseDetails(
-        e_doc_header=header("P.SS.08.MSG.021", "R.SM.SS.08.003", ref=RU_ALERT_DOC_ID),
+        e_doc_header=header("P.SS.08.MSG.019", "R.SM.SS.08.003", ref=RU_ALERT_DOC_ID),
         unified_authority_details=kz_committee(),
         incident_alert_id_details=ru_alert_id(),
         sanitary_measure_base_details=[measure],
@@ -481,7 +481,7 @@ def response_doc() -> dangerous_product_alert_response.DangerousProductAlertResp
 
 def processing_result_doc() -> processing_result.ProcessingResultDetails:
     return processing_result.ProcessingResultDetails(
-        e_doc_header=header("P.SS.08.MSG.018", "R.006", ref=RU_ALERT_DOC_ID),
+        e_doc_header=header("P.SS.00.MSG.004", "R.006", ref=RU_ALERT_DOC_ID),
         event_date_time=dt.datetime(2026, 3, 2, 10, 16, 3, tzinfo=dt.UTC),
         processing_result_v2_code="2",
         description_text="Сведения приняты и включены в базу данных",
@@ -553,7 +553,7 @@ def consideration_doc() -> measure_consideration.SanitaryMeasureConsiderationDet
     """Rospotrebnadzor reviews the KZ measure and introduces enhanced control (Table 5)."""
     mod = measure_consideration
     return mod.SanitaryMeasureConsiderationDetails(
-        e_doc_header=header("P.SS.09.MSG.004", "R.SM.SS.09.003"),
+        e_doc_header=header("P.SS.09.MSG.002", "R.SM.SS.09.003"),
         unified_authority_details=rospotrebnadzor(),
         measure_doc_details=mod.ReviewedMeasureDocDetails(
             unified_country_code=country("KZ"),
@@ -584,7 +584,7 @@ def consideration_doc() -> measure_consideration.SanitaryMeasureConsiderationDet
 def additional_info_doc() -> additional_info.AdditionalInfoDetails:
     """Belarus asks Rospotrebnadzor for the laboratory protocol of the RU alert (Table 6)."""
     return additional_info.AdditionalInfoDetails(
-        e_doc_header=header("P.SS.09.MSG.007", "R.SM.SS.09.002"),
+        e_doc_header=header("P.SS.09.MSG.003", "R.SM.SS.09.002"),
         unified_authority_details=by_ministry(),
         incident_alert_id_details=ru_alert_id(),
         unified_country_code=country("KZ"),
@@ -831,7 +831,7 @@ def lab_request() -> dict[str, Any]:
     """Роспотребнадзор asks the KZ authority for the microbiological protocol of the KZ certificate."""
     return {
         "e_doc_header": header_data(
-            "R.SM.SS.08.004", "P.SS.08.MSG.021", REQUEST_ID, "2026-03-16T09:30:00+03:00"
+            "R.SM.SS.08.004", "P.SS.08.MSG.020", REQUEST_ID, "2026-03-16T09:30:00+03:00"
         ),
         "unified_authority_details": ru_authority(),
         "certificate_number_as_written": KZ_NUMBER,
@@ -848,7 +848,7 @@ def lab_answer() -> dict[str, Any]:
     return {
         "e_doc_header": header_data(
             "R.SM.SS.08.005",
-            "P.SS.08.MSG.022",
+            "P.SS.08.MSG.021",
             "d2a4f6b8-1c3e-4a5b-9d7f-2e4c6a8b0d13",
             "2026-03-17T11:05:00+05:00",
             ref=REQUEST_ID,
@@ -890,7 +890,7 @@ def info_request() -> dict[str, Any]:
     """A KZ supervisory body asks the Commission's dangerous-products database (Rules §8)."""
     return {
         "e_doc_header": header_data(
-            "R.SM.SS.00.002", "P.SS.08.MSG.030", QUERY_ID, "2026-03-20T10:00:00+05:00"
+            "R.SM.SS.00.002", "P.SS.00.MSG.001", QUERY_ID, "2026-03-20T10:00:00+05:00"
         ),
         "unified_authority_details": {
             "unified_country_code": code_data("KZ"),
@@ -952,7 +952,7 @@ def info_response() -> dict[str, Any]:
     return {
         "e_doc_header": header_data(
             "R.SM.SS.00.003",
-            "P.SS.08.MSG.031",
+            "P.SS.00.MSG.002",
             "5e8d1c3a-7f2b-4d6e-a9c1-3b5d7f9e1a24",
             "2026-03-20T10:00:07+03:00",
             ref=QUERY_ID,
@@ -972,7 +972,7 @@ def receipt() -> dict[str, Any]:
     return {
         "e_doc_header": header_data(
             "R.SM.SS.00.001",
-            "P.SS.08.MSG.021",
+            "P.SS.00.MSG.003",
             "7a9c1e3b-5d7f-4a2c-8e6b-0d2f4a6c8e35",
             "2026-03-16T11:30:02+05:00",
             ref=REQUEST_ID,

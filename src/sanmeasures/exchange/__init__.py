@@ -1,0 +1,1 @@
+"""The exchange layer: participants, routing, envelopes, brokers, outbox/inbox, signals."""
