@@ -69,7 +69,9 @@ def test_production_violation_goes_to_the_manufacturers_authority_only() -> None
     product = document.dangerous_product_alert_details[0].non_compliant_sanitary_product_details
     manufacturer_state = product.supply_chain_party_details.unified_country_code.value
     assert manufacturer_state != "RU"
-    assert route("production_violation.notice", "authority:RU", document) == [f"authority:{manufacturer_state}"]
+    assert route("production_violation.notice", "authority:RU", document) == [
+        f"authority:{manufacturer_state}"
+    ]
     assert BY_NAME["production_violation.notice"].confidential_exchange  # §39
 
 
