@@ -81,6 +81,10 @@ def list_structures() -> None:
         typer.echo(f"{code:16} {origin:4} {table:8} {structure.root_element:40} {structure.title_en}")
 
 
+from sanmeasures.registry.cli import registry_app  # noqa: E402  (a sub-app, imported where it is added)
+
+app.add_typer(registry_app, name="registry")
+
 db_app = typer.Typer(help="The node's database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
@@ -96,6 +100,53 @@ def db_upgrade(
     url = database_url or Settings.from_env().database_url
     upgrade(url, revision)
     typer.echo(f"database at {revision}")
+
+
+demo_app = typer.Typer(help="Synthetic data for demonstrations and benchmarks.", no_args_is_help=True)
+app.add_typer(demo_app, name="demo")
+
+
+@demo_app.command("generate")
+def demo_generate(
+    certificates: Annotated[
+        int, typer.Option("--certificates", help="certificates to add to the registry")
+    ] = 1000,
+    cases: Annotated[
+        int, typer.Option("--cases", help="morbidity and dangerous-product alerts to add")
+    ] = 200,
+    seed: Annotated[int, typer.Option(help="the same seed gives the same data")] = 2020,
+    database_url: Annotated[str | None, typer.Option(help="default: SANMEASURES_DATABASE_URL")] = None,
+) -> None:
+    """Fill the database with realistic synthetic certificates and cases across the five member states."""
+    import asyncio
+
+    from rich.progress import Progress
+
+    from sanmeasures.demo.load import generate
+    from sanmeasures.storage.engine import create_engine
+
+    url = database_url or Settings.from_env().database_url
+
+    async def run() -> None:
+        engine = create_engine(url)
+        try:
+            with Progress() as bar:
+                tasks = {
+                    "certificates": bar.add_task("certificates", total=certificates),
+                    "cases": bar.add_task("cases", total=cases),
+                }
+                loaded = await generate(
+                    engine,
+                    certificate_count=certificates,
+                    case_count=cases,
+                    seed=seed,
+                    progress=lambda what, done: bar.advance(tasks[what], done),
+                )
+        finally:
+            await engine.dispose()
+        typer.echo(f"added {loaded.certificates} certificates and {loaded.cases} cases")
+
+    asyncio.run(run())
 
 
 @app.command()
@@ -115,10 +166,32 @@ def node(
         from sanmeasures.storage.migrate import upgrade
 
         upgrade(settings.database_url)
+        _load_demo_data_if_empty(settings.database_url)
     bind_host = host or settings.host
     bind_port = port or settings.port
     typer.echo(f"sanmeasures node on http://{bind_host}:{bind_port}/ (API docs at /docs)")
     uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
+
+
+def _load_demo_data_if_empty(url: str) -> None:
+    """The embedded default starts with a small demo set, so the portal has something to show."""
+    import asyncio
+
+    from sanmeasures.demo.load import EMBEDDED_CASES, EMBEDDED_CERTIFICATES, generate, is_empty
+    from sanmeasures.storage.engine import create_engine
+
+    async def run() -> None:
+        engine = create_engine(url)
+        try:
+            if await is_empty(engine):
+                loaded = await generate(
+                    engine, certificate_count=EMBEDDED_CERTIFICATES, case_count=EMBEDDED_CASES
+                )
+                typer.echo(f"demo data: {loaded.certificates} certificates, {loaded.cases} cases")
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
 
 
 if __name__ == "__main__":
