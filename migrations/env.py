@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 from sanmeasures.settings import Settings
 from sanmeasures.storage import tables  # noqa: F401  (registers every table on the metadata)
 from sanmeasures.storage.engine import create_engine, metadata
+from sanmeasures.storage.search import include_name, include_object
 
 config = context.config
 
@@ -25,6 +26,9 @@ def _run(connection: Connection) -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
         compare_type=True,
+        # Search structures (tsvector, pg_trgm indexes, FTS5 tables) differ per engine: migrations only.
+        include_name=include_name,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -38,7 +42,13 @@ async def _online() -> None:
 
 
 if context.is_offline_mode():
-    context.configure(url=_url(), target_metadata=metadata, literal_binds=True)
+    context.configure(
+        url=_url(),
+        target_metadata=metadata,
+        literal_binds=True,
+        include_name=include_name,
+        include_object=include_object,
+    )
     with context.begin_transaction():
         context.run_migrations()
 else:

@@ -276,3 +276,86 @@ APPEND_ONLY: tuple[sa.Table, ...] = (
     answers,
     form_1kt_revisions,
 )
+
+# --- The exchange (Rules §34, DESIGN.md "signals") -----------------------------------------------------
+#: One row per message and recipient: the transactional outbox and the delivery record at once.
+#: Written in the same transaction as the business change; the relay publishes ``queued`` rows with
+#: confirms and marks them ``sent``; signals move them on (received, accepted or rejected, answered);
+#: past its transaction's time limits a row is re-sent with the same EDocId, then ``failed``.
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    _key(),
+    sa.Column("edoc_id", sa.String(36), nullable=False),
+    sa.Column("recipient", sa.String(100), nullable=False),
+    sa.Column("flow", sa.String(40), nullable=False),
+    sa.Column("message_code", sa.String(20), nullable=False),
+    sa.Column("document_id", Key, sa.ForeignKey("documents.id"), nullable=False),
+    sa.Column("state", sa.String(10), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_attempt_at", Moment, nullable=False),  # when the relay (re)sends it
+    sa.Column("deadline_at", Moment),  # when the next signal is due
+    sa.Column("answer_edoc_id", sa.String(36)),
+    sa.Column("last_error", sa.Text),
+    sa.Column("created_at", Moment, nullable=False, server_default=sa.func.current_timestamp()),
+    sa.Column("updated_at", Moment, nullable=False, server_default=sa.func.current_timestamp()),
+    sa.UniqueConstraint("edoc_id", "recipient"),
+    sa.CheckConstraint(
+        "state in ('queued', 'sent', 'received', 'accepted', 'rejected', 'answered', 'failed')", name="state"
+    ),
+    sa.Index(None, "state", "next_attempt_at"),
+)
+#: Every state a delivery passed through, with what caused it: the timeline of a message.
+delivery_events = sa.Table(
+    "delivery_events",
+    metadata,
+    _key(),
+    sa.Column("delivery_id", Key, sa.ForeignKey("deliveries.id"), nullable=False, index=True),
+    sa.Column("state", sa.String(10), nullable=False),
+    sa.Column("detail", Json, nullable=False),
+    _now(),
+)
+#: Received documents by EDocId, stored in the same transaction as their effect; a repeat changes
+#: nothing and gets the original signals back.
+inbox = sa.Table(
+    "inbox",
+    metadata,
+    _key(),
+    sa.Column("edoc_id", sa.String(36), nullable=False, unique=True),
+    sa.Column("document_id", Key, sa.ForeignKey("documents.id")),  # NULL: not even parseable
+    sa.Column("sender", sa.String(100), nullable=False),
+    sa.Column("outcome", sa.String(8), nullable=False),  # "accepted" or "rejected"
+    sa.Column("receipt_document_id", Key, sa.ForeignKey("documents.id"), nullable=False),
+    sa.Column("result_document_id", Key, sa.ForeignKey("documents.id"), nullable=False),
+    _now(),
+    sa.CheckConstraint("outcome in ('accepted', 'rejected')", name="outcome"),
+)
+#: The embedded broker's queues: undelivered messages survive a restart of the single process.
+broker_messages = sa.Table(
+    "broker_messages",
+    metadata,
+    _key(),
+    sa.Column("queue", sa.String(100), nullable=False),
+    sa.Column("routing_key", sa.String(140), nullable=False),
+    sa.Column("headers", Json, nullable=False),
+    sa.Column("body", sa.LargeBinary, nullable=False),
+    sa.Column("state", sa.String(8), nullable=False),  # "ready", "unacked", "dead"
+    sa.Column("delivery_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("dead_reason", sa.Text),
+    sa.Column("enqueued_at", Moment, nullable=False, server_default=sa.func.current_timestamp()),
+    sa.CheckConstraint("state in ('ready', 'unacked', 'dead')", name="state"),
+    sa.Index(None, "queue", "state", "id"),
+)
+#: Operator actions on messages (a dead letter replayed …): who, what, when.
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    _key(),
+    sa.Column("actor", sa.String(100), nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("subject", sa.String(100), nullable=False),
+    sa.Column("detail", Json, nullable=False),
+    _now(),
+)
+
+APPEND_ONLY += (delivery_events, inbox, audit_log)
