@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench bench-storage clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/contract.py
+
+# PostgreSQL at 127.0.0.1:5432; each script creates and drops its own database (several minutes).
+bench-storage: $(STAMP)
+	$(BIN)/python bench/registry.py --certificates 1000000
+	$(BIN)/python bench/search.py --certificates 1000000 --cases 100000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

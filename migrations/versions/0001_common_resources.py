@@ -91,7 +91,6 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_certificates_country_status_code"), ["country", "status_code"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_certificates_issued_on"), ["issued_on"], unique=False)
 
     op.create_table(
         "documents",
@@ -479,7 +478,6 @@ def downgrade() -> None:
 
     op.drop_table("documents")
     with op.batch_alter_table("certificates", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_certificates_issued_on"))
         batch_op.drop_index(batch_op.f("ix_certificates_country_status_code"))
 
     op.drop_table("certificates")

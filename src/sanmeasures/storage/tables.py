@@ -83,7 +83,6 @@ certificates = sa.Table(
     sa.UniqueConstraint("registry", "registration_number"),
     sa.CheckConstraint("registry in ('national', 'unified')", name="registry"),
     sa.Index(None, "country", "status_code"),
-    sa.Index(None, "issued_on"),
 )
 certificate_versions = sa.Table(
     "certificate_versions",
