@@ -121,6 +121,7 @@ def upgrade() -> None:
         sa.Column(
             "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
         ),
+        sa.Column("receiver", sa.String(length=100), nullable=False),
         sa.Column("edoc_id", sa.String(length=36), nullable=False),
         sa.Column("document_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("sender", sa.String(length=100), nullable=False),
@@ -146,7 +147,7 @@ def upgrade() -> None:
             ["result_document_id"], ["documents.id"], name=op.f("fk_inbox_result_document_id_documents")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inbox")),
-        sa.UniqueConstraint("edoc_id", name=op.f("uq_inbox_edoc_id")),
+        sa.UniqueConstraint("receiver", "edoc_id", name=op.f("uq_inbox_receiver_edoc_id")),
     )
     op.create_table(
         "delivery_events",

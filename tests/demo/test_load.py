@@ -22,7 +22,9 @@ async def test_generate_fills_registry_and_cases_and_repeats_add_nothing(engine)
         countries = {row[0] for row in await connection.execute(sa.select(certificates.c.country).distinct())}
         kinds = {row[0] for row in await connection.execute(sa.select(cases.c.kind).distinct())}
         held = (await connection.execute(sa.select(sa.func.count()).select_from(documents))).scalar_one()
-        number = (await connection.execute(sa.select(certificates.c.registration_number).limit(1))).scalar_one()
+        number = (
+            await connection.execute(sa.select(certificates.c.registration_number).limit(1))
+        ).scalar_one()
         status = await status_of(connection, number.lower().replace(".", ". "), today=TODAY)
     assert countries == {"AM", "BY", "KZ", "KG", "RU"}
     assert kinds == {"morbidity", "dangerous_product"}

@@ -184,6 +184,7 @@ async def _one_row_in_every_table(connection) -> None:  # type: ignore[no-untype
         },
         tables.delivery_events: {"delivery_id": 1, "state": "queued", "detail": {}},
         tables.inbox: {
+            "receiver": "authority:KZ",
             "edoc_id": "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
             "document_id": 1,
             "sender": "authority:RU",

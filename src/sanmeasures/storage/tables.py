@@ -320,13 +320,15 @@ inbox = sa.Table(
     "inbox",
     metadata,
     _key(),
-    sa.Column("edoc_id", sa.String(36), nullable=False, unique=True),
+    sa.Column("receiver", sa.String(100), nullable=False),  # this node's participant id
+    sa.Column("edoc_id", sa.String(36), nullable=False),
     sa.Column("document_id", Key, sa.ForeignKey("documents.id")),  # NULL: not even parseable
     sa.Column("sender", sa.String(100), nullable=False),
     sa.Column("outcome", sa.String(8), nullable=False),  # "accepted" or "rejected"
     sa.Column("receipt_document_id", Key, sa.ForeignKey("documents.id"), nullable=False),
     sa.Column("result_document_id", Key, sa.ForeignKey("documents.id"), nullable=False),
     _now(),
+    sa.UniqueConstraint("receiver", "edoc_id"),
     sa.CheckConstraint("outcome in ('accepted', 'rejected')", name="outcome"),
 )
 #: The embedded broker's queues: undelivered messages survive a restart of the single process.

@@ -1,0 +1,231 @@
+"""Receiving: every business message is recorded by its EDocId in the same transaction as its
+effect and its signals, and acknowledged to the broker only after that commit.
+
+For each document the receiver answers its sender with a receipt (R.SM.SS.00.001) and a processing
+result (R.006: accepted, or rejected with the contract layer's errors), both sent through the outbox.
+A repeat of a document already received changes nothing: its original signals are sent again.
+Signals coming back move this node's own deliveries on (received, accepted, rejected).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from sanmeasures.contract.errors import Issue
+from sanmeasures.contract.header import EDocHeader
+from sanmeasures.contract.pipeline import Report, encode, validate_document
+from sanmeasures.contract.structures.processing_result import ProcessingResultDetails
+from sanmeasures.contract.structures.receipt import AnswerEDocHeader, EDocReceiptDetails
+from sanmeasures.exchange.broker import Delivery
+from sanmeasures.exchange.outbox import enqueue, now, record_event
+from sanmeasures.exchange.participants import Participant
+from sanmeasures.exchange.routing import SIGNALS, Flow
+from sanmeasures.storage.documents import record_document
+from sanmeasures.storage.tables import deliveries, inbox
+
+log = logging.getLogger(__name__)
+
+ACCEPTED, REJECTED = "2", "3"  # SM.CLS.010 processing results
+RECEIPT_CODE, RECEIPT_STRUCTURE = SIGNALS["receipt"]
+RESULT_CODE, RESULT_STRUCTURE = SIGNALS["processing_result"]
+SIGNAL_STRUCTURES = {RECEIPT_STRUCTURE, RESULT_STRUCTURE}
+
+#: The business effect of an accepted document: stores it in the common resources; an exception
+#: turns the processing result into a rejection with its message.
+Effect = Callable[[AsyncConnection, Report, str], Awaitable[None]]
+
+
+async def no_effect(_connection: AsyncConnection, _report: Report, _sender: str) -> None:
+    return None
+
+
+@dataclass
+class Receiver:
+    engine: AsyncEngine
+    me: Participant
+    known: Iterable[Participant]
+    effect: Effect = no_effect
+
+    async def handle(self, delivery: Delivery) -> None:
+        envelope = delivery.envelope
+        async with self.engine.begin() as connection:
+            if envelope.structure in SIGNAL_STRUCTURES:
+                await self._signal(connection, delivery)
+            else:
+                await self._business(connection, delivery)
+        await delivery.ack()  # only after the commit: a crash before it means a redelivery, not a loss
+
+    # --- business documents -------------------------------------------------------------------------
+    async def _business(self, connection: AsyncConnection, delivery: Delivery) -> None:
+        envelope = delivery.envelope
+        held = (
+            await connection.execute(
+                sa.select(inbox).where(inbox.c.receiver == self.me.id, inbox.c.edoc_id == envelope.edoc_id)
+            )
+        ).first()
+        if held is not None:
+            # The sender did not get our signals in time and sent again: send the same signals again.
+            await connection.execute(
+                deliveries.update()
+                .where(
+                    deliveries.c.document_id.in_([held.receipt_document_id, held.result_document_id]),
+                    deliveries.c.recipient == envelope.sender,
+                )
+                .values(state="queued", next_attempt_at=now(), updated_at=now())
+            )
+            return
+        report = validate_document(delivery.body)
+        issues = list(report.issues)
+        document_id = None
+        header = report.header  # None when the document could not be read: nothing to keep but the signals
+        if header is not None and report.structure is not None:
+            stored = await record_document(
+                connection,
+                data=delivery.body,
+                header=header,
+                structure_code=report.structure.code,
+                direction="in",
+                sender=envelope.sender,
+                recipients=[self.me.id],
+            )
+            document_id = stored.id
+        if not issues:
+            try:
+                async with connection.begin_nested():
+                    await self.effect(connection, report, envelope.sender)
+            except Exception as exc:  # the effect refused it: a rejection that names why
+                log.info("document %s rejected by its effect: %s", envelope.edoc_id, exc)
+                issues.append(
+                    Issue(stage="rule", rule="effect", message_ru=str(exc), message_en=str(exc), xpath="/")
+                )
+        outcome = "rejected" if issues else "accepted"
+        receipt_id = await self._send_signal(connection, envelope.edoc_id, envelope.sender, receipt=True)
+        result_id = await self._send_signal(connection, envelope.edoc_id, envelope.sender, issues=issues)
+        await connection.execute(
+            inbox.insert().values(
+                receiver=self.me.id,
+                edoc_id=envelope.edoc_id,
+                document_id=document_id,
+                sender=envelope.sender,
+                outcome=outcome,
+                receipt_document_id=receipt_id,
+                result_document_id=result_id,
+            )
+        )
+
+    async def _send_signal(
+        self,
+        connection: AsyncConnection,
+        answered: str,
+        to: str,
+        *,
+        receipt: bool = False,
+        issues: list[Issue] = (),
+    ) -> int:
+        moment = now()
+        if receipt:
+            header = AnswerEDocHeader(
+                inf_envelope_code=RECEIPT_CODE,
+                e_doc_code=RECEIPT_STRUCTURE,
+                e_doc_id=str(uuid.uuid4()),
+                e_doc_ref_id=answered,
+                e_doc_date_time=moment,
+                language_code="ru",
+            )
+            document: Any = EDocReceiptDetails(
+                e_doc_header=header, event_date_time=moment, receiving_participant_id=self.me.id
+            )
+        else:
+            header = EDocHeader(
+                inf_envelope_code=RESULT_CODE,
+                e_doc_code=RESULT_STRUCTURE,
+                e_doc_id=str(uuid.uuid4()),
+                e_doc_ref_id=answered,
+                e_doc_date_time=moment,
+                language_code="ru",
+            )
+            text = "; ".join(issue.one_line() for issue in issues)[:4000] or None
+            document = ProcessingResultDetails(
+                e_doc_header=header,
+                event_date_time=moment,
+                processing_result_v2_code=REJECTED if issues else ACCEPTED,
+                description_text=text,
+            )
+        [delivery_id] = await enqueue(
+            connection,
+            data=encode(document, pretty=False),
+            document=document,
+            structure_code=header.e_doc_code,
+            sender=self.me,
+            known=self.known,
+            recipients=[to],
+            flow=signal_flow(receipt),
+        )
+        row = await connection.execute(
+            sa.select(deliveries.c.document_id).where(deliveries.c.id == delivery_id)
+        )
+        return row.scalar_one()
+
+    # --- signals back ---------------------------------------------------------------------------------
+    async def _signal(self, connection: AsyncConnection, delivery: Delivery) -> None:
+        report = validate_document(delivery.body)
+        if not report.ok or report.header is None or report.structure is None:
+            log.warning("unreadable signal %s from %s", delivery.envelope.edoc_id, delivery.envelope.sender)
+            return
+        await record_document(
+            connection,
+            data=delivery.body,
+            header=report.header,
+            structure_code=report.structure.code,
+            direction="in",
+            sender=delivery.envelope.sender,
+            recipients=[self.me.id],
+        )
+        target = (
+            await connection.execute(
+                sa.select(deliveries).where(
+                    deliveries.c.edoc_id == report.header.e_doc_ref_id,
+                    deliveries.c.recipient == delivery.envelope.sender,
+                )
+            )
+        ).first()
+        if target is None:
+            return
+        if report.structure.code == RECEIPT_STRUCTURE:
+            if target.state != "sent":
+                return  # the result came first, or the delivery is already settled
+            state, detail = "received", {}
+        else:
+            result = report.document
+            state = "accepted" if result.processing_result_v2_code == ACCEPTED else "rejected"
+            detail = {"errors": result.description_text} if result.description_text else {}
+            if target.state == state:
+                return  # a repeated signal changes nothing
+        await connection.execute(
+            deliveries.update()
+            .where(deliveries.c.id == target.id)
+            .values(state=state, deadline_at=None, updated_at=now(), last_error=detail.get("errors"))
+        )
+        await record_event(connection, target.id, state, signal=report.header.e_doc_id, **detail)
+
+
+def signal_flow(receipt: bool) -> Flow:
+    """Signals travel through the outbox like any message but expect no signals themselves."""
+    code, structure = (RECEIPT_CODE, RECEIPT_STRUCTURE) if receipt else (RESULT_CODE, RESULT_STRUCTURE)
+    return Flow(
+        f"signal.{'receipt' if receipt else 'processing_result'}",
+        code,
+        structure,
+        "notification",
+        frozenset({"authority", "supervisory", "commission"}),
+        (),
+        "DESIGN.md",
+        "a signal to the sender",
+    )
