@@ -102,6 +102,90 @@ def db_upgrade(
     typer.echo(f"database at {revision}")
 
 
+messages_app = typer.Typer(
+    help="What became of messages; dead letters and their replay.", no_args_is_help=True
+)
+app.add_typer(messages_app, name="messages")
+
+
+def _with_engine(url: str | None, work):  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from sanmeasures.storage.engine import create_engine
+
+    async def run():  # type: ignore[no-untyped-def]
+        engine = create_engine(url or Settings.from_env().database_url)
+        try:
+            return await work(engine)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+@messages_app.command("show")
+def messages_show(
+    edoc_id: Annotated[str, typer.Argument(help="the EDocId of the message")],
+    database_url: Annotated[str | None, typer.Option(help="default: SANMEASURES_DATABASE_URL")] = None,
+) -> None:
+    """The message and its delivery record per recipient (queued, sent, received, accepted …)."""
+    from sanmeasures.exchange.records import message_view
+
+    async def work(engine):  # type: ignore[no-untyped-def]
+        async with engine.connect() as connection:
+            return await message_view(connection, edoc_id)
+
+    view = _with_engine(database_url, work)
+    if view is None:
+        typer.echo(f"no message {edoc_id}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{view['edoc_id']} {view['structure_code']} {view['direction']} from {view['sender']}")
+    for delivery in view["deliveries"]:
+        error = f" — {delivery['last_error']}" if delivery["last_error"] else ""
+        typer.echo(
+            f"  {delivery['recipient']:24} {delivery['state']:9} attempts {delivery['attempts']}{error}"
+        )
+        for event in delivery["timeline"]:
+            typer.echo(f"      {event['at']}  {event['state']}")
+
+
+@messages_app.command("dead")
+def messages_dead(
+    database_url: Annotated[str | None, typer.Option(help="default: SANMEASURES_DATABASE_URL")] = None,
+) -> None:
+    """Dead letters of the embedded broker, with their reason."""
+    from sanmeasures.exchange.records import dead_letters
+
+    async def work(engine):  # type: ignore[no-untyped-def]
+        async with engine.connect() as connection:
+            return await dead_letters(connection)
+
+    rows = _with_engine(database_url, work)
+    if not rows:
+        typer.echo("no dead letters")
+    for row in rows:
+        typer.echo(
+            f"{row['id']:>6} {row['queue']:24} {row['edoc_id']} after {row['deliveries']}: {row['reason']}"
+        )
+
+
+@messages_app.command("replay")
+def messages_replay(
+    dead_id: Annotated[int, typer.Argument(help="the dead letter's id (see `messages dead`)")],
+    actor: Annotated[str, typer.Option(help="who replays it, for the audit log")] = "operator",
+    database_url: Annotated[str | None, typer.Option(help="default: SANMEASURES_DATABASE_URL")] = None,
+) -> None:
+    """Put a dead letter back into its queue; recorded in the audit log."""
+    from sanmeasures.exchange.records import NotDead, replay
+
+    try:
+        detail = _with_engine(database_url, lambda engine: replay(engine, dead_id, actor=actor))
+    except NotDead as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"replayed {detail['edoc_id']} into {detail['queue']} (was: {detail['reason']})")
+
+
 demo_app = typer.Typer(help="Synthetic data for demonstrations and benchmarks.", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")
 
