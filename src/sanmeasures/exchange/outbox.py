@@ -187,11 +187,15 @@ class Relay:
             values["attempts"] = attempts
         if error is not None:
             values["last_error"] = error
+        condition = deliveries.c.id == delivery_id
+        if state == "sent":
+            # A fast recipient's signals may already have moved the delivery on while the publish
+            # was being confirmed: "sent" never overwrites a later state.
+            condition = sa.and_(condition, deliveries.c.state.in_(["queued", "sent"]))
         async with self.engine.begin() as connection:
-            await connection.execute(
-                deliveries.update().where(deliveries.c.id == delivery_id).values(**values)
-            )
-            await record_event(connection, delivery_id, state, attempt=attempts, error=error)
+            updated = await connection.execute(deliveries.update().where(condition).values(**values))
+            if updated.rowcount:
+                await record_event(connection, delivery_id, state, attempt=attempts, error=error)
 
     async def run(self, idle_seconds: float = 0.2) -> None:
         while True:
