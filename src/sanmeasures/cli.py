@@ -109,6 +109,7 @@ app.add_typer(messages_app, name="messages")
 
 
 def _with_engine(url: str | None, work):  # type: ignore[no-untyped-def]
+    """Run ``work(engine)`` on the node's database (``url`` or SANMEASURES_DATABASE_URL)."""
     import asyncio
 
     from sanmeasures.storage.engine import create_engine
@@ -202,35 +203,26 @@ def demo_generate(
     database_url: Annotated[str | None, typer.Option(help="default: SANMEASURES_DATABASE_URL")] = None,
 ) -> None:
     """Fill the database with realistic synthetic certificates and cases across the five member states."""
-    import asyncio
-
     from rich.progress import Progress
 
     from sanmeasures.demo.load import generate
-    from sanmeasures.storage.engine import create_engine
 
-    url = database_url or Settings.from_env().database_url
+    async def work(engine):  # type: ignore[no-untyped-def]
+        with Progress() as bar:
+            tasks = {
+                "certificates": bar.add_task("certificates", total=certificates),
+                "cases": bar.add_task("cases", total=cases),
+            }
+            return await generate(
+                engine,
+                certificate_count=certificates,
+                case_count=cases,
+                seed=seed,
+                progress=lambda what, done: bar.advance(tasks[what], done),
+            )
 
-    async def run() -> None:
-        engine = create_engine(url)
-        try:
-            with Progress() as bar:
-                tasks = {
-                    "certificates": bar.add_task("certificates", total=certificates),
-                    "cases": bar.add_task("cases", total=cases),
-                }
-                loaded = await generate(
-                    engine,
-                    certificate_count=certificates,
-                    case_count=cases,
-                    seed=seed,
-                    progress=lambda what, done: bar.advance(tasks[what], done),
-                )
-        finally:
-            await engine.dispose()
-        typer.echo(f"added {loaded.certificates} certificates and {loaded.cases} cases")
-
-    asyncio.run(run())
+    loaded = _with_engine(database_url, work)
+    typer.echo(f"added {loaded.certificates} certificates and {loaded.cases} cases")
 
 
 @app.command()
@@ -259,23 +251,16 @@ def node(
 
 def _load_demo_data_if_empty(url: str) -> None:
     """The embedded default starts with a small demo set, so the portal has something to show."""
-    import asyncio
-
     from sanmeasures.demo.load import EMBEDDED_CASES, EMBEDDED_CERTIFICATES, generate, is_empty
-    from sanmeasures.storage.engine import create_engine
 
-    async def run() -> None:
-        engine = create_engine(url)
-        try:
-            if await is_empty(engine):
-                loaded = await generate(
-                    engine, certificate_count=EMBEDDED_CERTIFICATES, case_count=EMBEDDED_CASES
-                )
-                typer.echo(f"demo data: {loaded.certificates} certificates, {loaded.cases} cases")
-        finally:
-            await engine.dispose()
+    async def work(engine):  # type: ignore[no-untyped-def]
+        if await is_empty(engine):
+            loaded = await generate(
+                engine, certificate_count=EMBEDDED_CERTIFICATES, case_count=EMBEDDED_CASES
+            )
+            typer.echo(f"demo data: {loaded.certificates} certificates, {loaded.cases} cases")
 
-    asyncio.run(run())
+    _with_engine(url, work)
 
 
 if __name__ == "__main__":

@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from sanmeasures.contract.safe_xml import MAX_DOCUMENT_BYTES
+
 
 @dataclass(frozen=True)
 class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     #: Largest document the API accepts, bytes (a scanned protocol travels as base64, Rules §36).
-    max_document_bytes: int = 32 * 1024 * 1024
+    max_document_bytes: int = MAX_DOCUMENT_BYTES
     #: The embedded default is a SQLite file; production uses postgresql+asyncpg://…
     database_url: str = "sqlite+aiosqlite:///var/sanmeasures.sqlite3"
 

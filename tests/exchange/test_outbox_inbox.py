@@ -53,7 +53,7 @@ async def wait_for(engine, condition, timeout: float = 20.0):  # type: ignore[no
 async def send_morbidity_notice(engine, document=None) -> list[int]:  # type: ignore[no-untyped-def]
     document = document or example_document("R.SM.SS.08.001")
     async with engine.begin() as connection:  # the business change and the outbox: one transaction
-        return await enqueue(
+        queued = await enqueue(
             connection,
             data=encode(document),
             document=document,
@@ -61,6 +61,7 @@ async def send_morbidity_notice(engine, document=None) -> list[int]:  # type: ig
             sender=Participant.parse("authority:KZ"),
             known=KNOWN,
         )
+        return queued.delivery_ids
 
 
 async def states(connection, ids):  # type: ignore[no-untyped-def]

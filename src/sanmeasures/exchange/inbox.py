@@ -158,7 +158,7 @@ class Receiver:
                 processing_result_v2_code=REJECTED if issues else ACCEPTED,
                 description_text=text,
             )
-        [delivery_id] = await enqueue(
+        queued = await enqueue(
             connection,
             data=encode(document, pretty=False),
             document=document,
@@ -168,10 +168,7 @@ class Receiver:
             recipients=[to],
             flow=signal_flow(receipt),
         )
-        row = await connection.execute(
-            sa.select(deliveries.c.document_id).where(deliveries.c.id == delivery_id)
-        )
-        return row.scalar_one()
+        return queued.document_id
 
     # --- signals back ---------------------------------------------------------------------------------
     async def _signal(self, connection: AsyncConnection, delivery: Delivery) -> None:

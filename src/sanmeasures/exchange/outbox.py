@@ -65,8 +65,8 @@ async def enqueue(
     known: Iterable[Participant],
     recipients: list[str] | None = None,
     flow: Flow | None = None,
-) -> list[int]:
-    """Store an outgoing document and queue one delivery per recipient; returns the delivery ids."""
+) -> Enqueued:
+    """Store an outgoing document and queue one delivery per recipient."""
     header: EDocHeader = document.e_doc_header
     flow = flow or flow_of(header.inf_envelope_code, header.e_doc_code)
     if recipients is None:
@@ -102,7 +102,13 @@ async def enqueue(
         delivery_id = row.scalar_one()
         await record_event(connection, delivery_id, "queued", recipient=recipient)
         created.append(delivery_id)
-    return created
+    return Enqueued(stored.id, created)
+
+
+@dataclass(frozen=True)
+class Enqueued:
+    document_id: int
+    delivery_ids: list[int]
 
 
 @dataclass
