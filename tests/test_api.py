@@ -18,7 +18,7 @@ DATA = Path(__file__).resolve().parent / "data"
 
 @pytest.fixture(scope="module")
 def client() -> TestClient:
-    return TestClient(create_app(Settings(max_document_bytes=200_000)))
+    return TestClient(create_app(Settings(max_document_bytes=200_000, exchange=False)))
 
 
 def test_validate_accepts_a_valid_document(client: TestClient) -> None:

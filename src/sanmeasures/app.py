@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 
 from sanmeasures.contract.api import router as contract_router
 from sanmeasures.contract.api import schemas_router
 from sanmeasures.exchange.api import router as exchange_router
+from sanmeasures.exchange.runtime import Exchange
 from sanmeasures.portal.home import router as portal_router
+from sanmeasures.processes.effects import store
 from sanmeasures.settings import Settings
 from sanmeasures.storage.engine import create_engine
 
@@ -21,9 +23,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = create_engine(settings.database_url)
+        app.state.exchange = None
         try:
+            if settings.exchange:
+                app.state.exchange = Exchange(settings, app.state.engine, effect=store)
+                await app.state.exchange.start()
             yield
         finally:
+            if app.state.exchange is not None:
+                await app.state.exchange.stop()
             await app.state.engine.dispose()
 
     app = FastAPI(
@@ -39,8 +47,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(schemas_router)
     app.include_router(portal_router)
 
-    @app.get("/health", tags=["node"], summary="Liveness")
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
+    @app.get("/health", tags=["node"], summary="Liveness and the exchange's health")
+    async def health(response: Response) -> dict[str, str]:
+        exchange = app.state.exchange
+        if exchange is None:
+            return {"status": "ok", "exchange": "off"}
+        if await exchange.healthy():
+            return {"status": "ok", "exchange": "ok", "hosts": ",".join(settings.hosted)}
+        response.status_code = 503
+        return {"status": "degraded", "exchange": "not consuming or not connected"}
 
     return app

@@ -227,15 +227,31 @@ def demo_generate(
 
 @app.command()
 def node(
+    participant: Annotated[
+        str | None,
+        typer.Option(
+            help="the one participant this node hosts (authority:KZ, commission, supervisory:RU:01); "
+            "default: SANMEASURES_PARTICIPANT, else every participant (the embedded demo)"
+        ),
+    ] = None,
     host: Annotated[str | None, typer.Option(help="listen address")] = None,
     port: Annotated[int | None, typer.Option(help="listen port")] = None,
 ) -> None:
-    """Run the node: HTTP API and portal (embedded default: http://127.0.0.1:8000)."""
+    """Run the node: its exchange (relay and receivers), HTTP API and portal (embedded default:
+    every participant on SQLite and the embedded broker, http://127.0.0.1:8000)."""
     import uvicorn
 
     from sanmeasures.app import create_app
+    from sanmeasures.exchange.runtime import check_deployment
 
     settings = Settings.from_env()
+    if participant is not None:
+        settings = settings.with_(participant=participant)
+    try:
+        check_deployment(settings)
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
     if settings.database_url.startswith("sqlite"):
         # The embedded default brings its own database up to date; PostgreSQL is migrated by the
         # operator (`sanmeasures db upgrade`) so several nodes never race on one schema.
@@ -245,7 +261,9 @@ def node(
         _load_demo_data_if_empty(settings.database_url)
     bind_host = host or settings.host
     bind_port = port or settings.port
-    typer.echo(f"sanmeasures node on http://{bind_host}:{bind_port}/ (API docs at /docs)")
+    broker = "embedded broker" if settings.embedded_broker else "RabbitMQ"
+    typer.echo(f"sanmeasures node for {', '.join(settings.hosted)} on {broker}")
+    typer.echo(f"listening on http://{bind_host}:{bind_port}/ (API docs at /docs)")
     uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
 
 

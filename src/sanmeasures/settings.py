@@ -1,11 +1,23 @@
-"""Node settings, read from ``SANMEASURES_*`` environment variables with embedded defaults."""
+"""Node settings, read from ``SANMEASURES_*`` environment variables with embedded defaults.
+
+The embedded default is one process that hosts every participant of the demo deployment, on a SQLite
+file and the embedded broker. A production node hosts one participant (``SANMEASURES_PARTICIPANT``,
+or ``sanmeasures node --participant``) on PostgreSQL and RabbitMQ.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sanmeasures.contract.safe_xml import MAX_DOCUMENT_BYTES
+from sanmeasures.exchange.participants import REFERENCE_DEPLOYMENT
+
+EMBEDDED_BROKER = "embedded"
+
+
+def _listed(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
 
 
 @dataclass(frozen=True)
@@ -16,6 +28,27 @@ class Settings:
     max_document_bytes: int = MAX_DOCUMENT_BYTES
     #: The embedded default is a SQLite file; production uses postgresql+asyncpg://…
     database_url: str = "sqlite+aiosqlite:///var/sanmeasures.sqlite3"
+    #: ``embedded`` (queues in the node's database) or an AMQP URL (amqp://user:pass@host:5672/vhost).
+    broker_url: str = EMBEDDED_BROKER
+    #: Prefix of every RabbitMQ exchange and queue name ("" in production; tests keep apart with it).
+    broker_namespace: str = ""
+    #: Every participant of the deployment: routing needs to know who exists (Rules §5–8).
+    participants: tuple[str, ...] = REFERENCE_DEPLOYMENT
+    #: The participant this node hosts; None hosts every participant (the embedded demo).
+    participant: str | None = None
+    #: Run the exchange (relay and receivers) inside the HTTP process.
+    exchange: bool = True
+
+    @property
+    def hosted(self) -> tuple[str, ...]:
+        return (self.participant,) if self.participant else self.participants
+
+    @property
+    def embedded_broker(self) -> bool:
+        return self.broker_url == EMBEDDED_BROKER
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -25,4 +58,11 @@ class Settings:
             port=int(env.get("SANMEASURES_PORT", cls.port)),
             max_document_bytes=int(env.get("SANMEASURES_MAX_DOCUMENT_BYTES", cls.max_document_bytes)),
             database_url=env.get("SANMEASURES_DATABASE_URL", cls.database_url),
+            broker_url=env.get("SANMEASURES_BROKER_URL", cls.broker_url),
+            broker_namespace=env.get("SANMEASURES_BROKER_NAMESPACE", cls.broker_namespace),
+            participants=_listed(env["SANMEASURES_PARTICIPANTS"])
+            if env.get("SANMEASURES_PARTICIPANTS")
+            else cls.participants,
+            participant=env.get("SANMEASURES_PARTICIPANT") or None,
+            exchange=env.get("SANMEASURES_EXCHANGE", "on") != "off",
         )

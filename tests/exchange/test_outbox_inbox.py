@@ -23,9 +23,9 @@ NODES = ("authority:AM", "authority:BY", "authority:KZ", "authority:KG", "author
 KNOWN = tuple(Participant.parse(p) for p in NODES)
 
 
-async def store_cases(connection, report, _sender) -> None:  # type: ignore[no-untyped-def]
-    if report.structure.code in {"R.SM.SS.08.001", "R.SM.SS.08.002"}:
-        await record_alert_document(connection, report.document, None)
+async def store_cases(connection, received) -> None:  # type: ignore[no-untyped-def]
+    if received.flow.structure in {"R.SM.SS.08.001", "R.SM.SS.08.002"}:
+        await record_alert_document(connection, received.report.document, None)
 
 
 async def run_nodes(engine):  # type: ignore[no-untyped-def]
@@ -37,7 +37,7 @@ async def run_nodes(engine):  # type: ignore[no-untyped-def]
         # race to create the same row (each node has its own database in a deployment).
         effect = store_cases if node.id == "commission" else no_effect
         await broker.consume(node.id, Receiver(engine, node, KNOWN, effect=effect).handle)
-        relays.append(asyncio.create_task(Relay(engine, broker, node.id).run(idle_seconds=0.05)))
+        relays.append(asyncio.create_task(Relay(engine, broker, (node.id,)).run(idle_seconds=0.05)))
     return broker, relays
 
 

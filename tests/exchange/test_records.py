@@ -40,7 +40,7 @@ async def _send_one_and_poison_it(url: str) -> str:
         )
     broker = EmbeddedBroker(engine, NODES, delivery_limit=2)
     await broker.start()
-    await Relay(engine, broker, "authority:KZ").step()
+    await Relay(engine, broker, ("authority:KZ",)).step()
 
     async def fails(_delivery: Delivery) -> None:
         raise RuntimeError("the commission's store is down")
@@ -60,7 +60,7 @@ def test_message_record_dead_letters_and_an_audited_replay(tmp_path: Path) -> No
     upgrade(url)
     edoc_id = asyncio.run(_send_one_and_poison_it(url))
 
-    with TestClient(create_app(Settings(database_url=url))) as client:
+    with TestClient(create_app(Settings(database_url=url, exchange=False))) as client:
         view = client.get(f"/api/v1/messages/{edoc_id}").json()
         assert view["structure_code"] == "R.SM.SS.08.001" and view["sender"] == "authority:KZ"
         assert {d["recipient"]: d["state"] for d in view["deliveries"]} == dict.fromkeys(

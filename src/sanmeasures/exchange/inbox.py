@@ -25,8 +25,8 @@ from sanmeasures.contract.structures.processing_result import ProcessingResultDe
 from sanmeasures.contract.structures.receipt import AnswerEDocHeader, EDocReceiptDetails
 from sanmeasures.exchange.broker import Delivery
 from sanmeasures.exchange.outbox import enqueue, now, record_event
-from sanmeasures.exchange.participants import Participant
-from sanmeasures.exchange.routing import SIGNALS, Flow
+from sanmeasures.exchange.participants import Participant, UnknownParticipant
+from sanmeasures.exchange.routing import SIGNALS, Flow, RoutingError, flow_of
 from sanmeasures.storage.documents import record_document
 from sanmeasures.storage.tables import deliveries, inbox
 
@@ -37,13 +37,67 @@ RECEIPT_CODE, RECEIPT_STRUCTURE = SIGNALS["receipt"]
 RESULT_CODE, RESULT_STRUCTURE = SIGNALS["processing_result"]
 SIGNAL_STRUCTURES = {RECEIPT_STRUCTURE, RESULT_STRUCTURE}
 
-#: The business effect of an accepted document: stores it in the common resources; an exception
-#: turns the processing result into a rejection with its message.
-Effect = Callable[[AsyncConnection, Report, str], Awaitable[None]]
+
+@dataclass(frozen=True)
+class Received:
+    """What the effect of a received document sees."""
+
+    flow: Flow
+    report: Report  # valid: ``report.document`` is the model
+    sender: Participant
+    me: Participant
+    document_id: int | None
 
 
-async def no_effect(_connection: AsyncConnection, _report: Report, _sender: str) -> None:
+class Refusal(Exception):
+    """An effect refuses a valid document under a flow rule: the processing result becomes a rejection
+    that names the rule, the item and the paragraph."""
+
+    def __init__(
+        self,
+        rule: str,
+        message_ru: str,
+        message_en: str,
+        *,
+        item: str | None = None,
+        paragraph: str | None = None,
+    ) -> None:
+        super().__init__(message_en)
+        self.issue = Issue(
+            stage="rule",
+            rule=rule,
+            message_ru=message_ru,
+            message_en=message_en,
+            xpath="/",
+            item=item,
+            paragraph=paragraph,
+        )
+
+
+#: The business effect of an accepted document: stores it in the common resources. A
+#: :class:`Refusal` (or any other exception) turns the processing result into a rejection.
+Effect = Callable[[AsyncConnection, Received], Awaitable[None]]
+
+
+async def no_effect(_connection: AsyncConnection, _received: Received) -> None:
     return None
+
+
+def effect_issue(exc: Exception, edoc_id: str | None) -> Issue:
+    """The rejection an effect's exception stands for."""
+    if isinstance(exc, Refusal):
+        return exc.issue
+    if isinstance(exc, ValueError | LookupError):  # a store's own refusal, with its message
+        log.info("document %s refused by its effect: %s", edoc_id, exc)
+    else:
+        log.exception("document %s: its effect failed", edoc_id)
+    return Issue(stage="rule", rule="effect", message_ru=str(exc), message_en=str(exc), xpath="/")
+
+
+def routing_issue(message: str) -> Issue:
+    return Issue(
+        stage="rule", rule="routing", message_ru=message, message_en=message, xpath="/", paragraph="§6–8"
+    )
 
 
 @dataclass
@@ -96,15 +150,13 @@ class Receiver:
                 recipients=[self.me.id],
             )
             document_id = stored.id
-        if not issues:
+        received = self._received(report, envelope.sender, document_id, issues) if not issues else None
+        if received is not None:
             try:
                 async with connection.begin_nested():
-                    await self.effect(connection, report, envelope.sender)
-            except Exception as exc:  # the effect refused it: a rejection that names why
-                log.info("document %s rejected by its effect: %s", envelope.edoc_id, exc)
-                issues.append(
-                    Issue(stage="rule", rule="effect", message_ru=str(exc), message_en=str(exc), xpath="/")
-                )
+                    await self.effect(connection, received)
+            except Exception as exc:  # a flow rule or a store refused it: a rejection that names why
+                issues.append(effect_issue(exc, envelope.edoc_id))
         outcome = "rejected" if issues else "accepted"
         receipt_id = await self._send_signal(connection, envelope.edoc_id, envelope.sender, receipt=True)
         result_id = await self._send_signal(connection, envelope.edoc_id, envelope.sender, issues=issues)
@@ -119,6 +171,23 @@ class Receiver:
                 result_document_id=result_id,
             )
         )
+
+    def _received(
+        self, report: Report, sender_id: str, document_id: int | None, issues: list[Issue]
+    ) -> Received | None:
+        """The flow of a valid document, checked as the sender's node checked it (a defence against a
+        node that skipped its checks); None with an issue added when it does not hold."""
+        header = report.header
+        assert header is not None and report.structure is not None
+        try:
+            flow = flow_of(header.inf_envelope_code, report.structure.code)
+            sender = Participant.parse(sender_id)
+            if sender.role not in flow.senders:
+                raise RoutingError(f"{sender.id} may not send {flow.name} ({flow.paragraphs})")
+        except (RoutingError, UnknownParticipant) as exc:
+            issues.append(routing_issue(str(exc)))
+            return None
+        return Received(flow, report, sender, self.me, document_id)
 
     async def _send_signal(
         self,

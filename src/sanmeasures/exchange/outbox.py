@@ -113,11 +113,12 @@ class Enqueued:
 
 @dataclass
 class Relay:
-    """Publishes due deliveries of one node; run it as a background task (``run``) or step by step."""
+    """Publishes the due deliveries of the participants a node hosts (``senders``); run it as a
+    background task (``run``) or step by step."""
 
     engine: AsyncEngine
     broker: Broker
-    sender: str
+    senders: tuple[str, ...]
     parameters: dict[str, TransactionParameters] | None = None  # per flow; default: the templates'
     batch: int = 200
 
@@ -135,11 +136,15 @@ class Relay:
             due = (
                 await connection.execute(
                     sa.select(
-                        deliveries, documents.c.xml, documents.c.edoc_ref_id, documents.c.structure_code
+                        deliveries,
+                        documents.c.xml,
+                        documents.c.edoc_ref_id,
+                        documents.c.structure_code,
+                        documents.c.sender,
                     )
                     .join(documents, documents.c.id == deliveries.c.document_id)
                     .where(
-                        documents.c.sender == self.sender,  # this node's own messages only
+                        documents.c.sender.in_(self.senders),  # this node's own messages only
                         sa.or_(
                             sa.and_(deliveries.c.state == "queued", deliveries.c.next_attempt_at <= moment),
                             sa.and_(deliveries.c.state == "sent", deliveries.c.deadline_at <= moment),
@@ -160,7 +165,7 @@ class Relay:
                 row.edoc_ref_id,
                 row.message_code,
                 row.structure_code,
-                self.sender,
+                row.sender,
                 row.recipient,
                 now(),
             )

@@ -51,3 +51,20 @@ class Participant:
 
 def authority(country: str) -> str:
     return f"authority:{country}"
+
+
+#: The participants of the reference deployment (deploy/, the embedded demo): the five authorized
+#: bodies, the Commission and one supervisory body per member state (Rules §5).
+REFERENCE_DEPLOYMENT: tuple[str, ...] = (
+    "authority:AM",
+    "authority:BY",
+    "authority:KG",
+    "authority:KZ",
+    "authority:RU",
+    "commission",
+    "supervisory:AM:01",
+    "supervisory:BY:01",
+    "supervisory:KG:01",
+    "supervisory:KZ:01",
+    "supervisory:RU:01",
+)

@@ -16,6 +16,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from sanmeasures.exchange.participants import REFERENCE_DEPLOYMENT
+
 BUSINESS_EXCHANGE = "sanmeasures.business"
 DEAD_LETTER_EXCHANGE = "sanmeasures.dead-letter"
 #: A message redelivered this many times (a consumer crashing on it) is dead-lettered, not looped.
@@ -108,23 +110,6 @@ def definitions(participants: Iterable[str]) -> dict[str, Any]:
         for name, kind in ((BUSINESS_EXCHANGE, "topic"), (DEAD_LETTER_EXCHANGE, "direct"))
     ]
     return {"vhosts": [{"name": VHOST}], "exchanges": exchanges, "queues": queues, "bindings": bindings}
-
-
-#: The participants of the reference deployment (deploy/): five authorities, the Commission and
-#: one supervisory body per member state.
-REFERENCE_DEPLOYMENT: tuple[str, ...] = (
-    "authority:AM",
-    "authority:BY",
-    "authority:KG",
-    "authority:KZ",
-    "authority:RU",
-    "commission",
-    "supervisory:AM:01",
-    "supervisory:BY:01",
-    "supervisory:KG:01",
-    "supervisory:KZ:01",
-    "supervisory:RU:01",
-)
 
 
 def render_definitions(participants: Iterable[str] = REFERENCE_DEPLOYMENT) -> str:

@@ -1,0 +1,94 @@
+"""What a node does with a document of each flow: it stores it in its common resources.
+
+The same effect runs at the sender's node when a participant submits the document (its own copy,
+Rules §6: each authorized body keeps its national part) and at every recipient's node when the
+document arrives, each time in the transaction that records the document itself. Every store
+recognises a document it already holds (by its stored document id), so in a node hosting several
+participants on one database the second application is a no-op.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sanmeasures.cases.store import record_alert_document
+from sanmeasures.exchange.inbox import Received
+from sanmeasures.measures.store import record_measure_document, record_review
+from sanmeasures.registry.store import record_certificates
+from sanmeasures.requests import store as requests
+
+
+async def _certificates(connection: AsyncConnection, received: Received) -> None:
+    # Rules §35: the authority keeps its national part; the Commission merges into the unified registry.
+    registry = "unified" if received.me.role == "commission" else "national"
+    await record_certificates(
+        connection,
+        received.report.document.registration_certificate_details,
+        registry=registry,
+        source="message",
+        document_id=received.document_id,
+    )
+
+
+async def _cases(connection: AsyncConnection, received: Received) -> None:
+    await record_alert_document(connection, received.report.document, received.document_id)
+
+
+async def _measures(connection: AsyncConnection, received: Received) -> None:
+    await record_measure_document(connection, received.report.document, received.document_id)
+
+
+async def _review(connection: AsyncConnection, received: Received) -> None:
+    assert received.document_id is not None
+    await record_review(connection, received.report.document, received.document_id)
+
+
+def _request(derive: Callable[..., requests.RequestFields]) -> Callable[..., Awaitable[None]]:
+    async def effect(connection: AsyncConnection, received: Received) -> None:
+        assert received.document_id is not None
+        fields = derive(received.report.document, sender=received.sender.id)
+        await requests.record_request(connection, document_id=received.document_id, **fields.as_kwargs())
+
+    return effect
+
+
+def _answer(*, seen_by_others: bool = False) -> Callable[..., Awaitable[None]]:
+    """Thread an answer to the request it names (csdo:EDocRefId). The answer to a §38 notice also goes
+    to the other authorities and the Commission (§6б), who never held the notice: they keep it as a
+    document; every other answer reaches only its requester, who must hold the request."""
+
+    async def effect(connection: AsyncConnection, received: Received) -> None:
+        assert received.document_id is not None
+        fields = requests.answer_fields(received.report.document)
+        try:
+            await requests.record_answer(connection, document_id=received.document_id, **fields.as_kwargs())
+        except requests.UnknownRequest:
+            if not seen_by_others:
+                raise
+
+    return effect
+
+
+#: One effect per flow of ``exchange/routing.py`` (a test checks that none is missing).
+EFFECTS: dict[str, Callable[[AsyncConnection, Received], Awaitable[None]]] = {
+    "registry.certificate": _certificates,
+    "morbidity.notice": _cases,
+    "dangerous_product.notice": _cases,
+    "production_violation.notice": _request(requests.production_violation_notice),
+    "production_violation.answer": _answer(seen_by_others=True),
+    "laboratory_protocol.request": _request(requests.laboratory_protocol_request),
+    "laboratory_protocol.answer": _answer(),
+    "measure.notice": _measures,
+    "measure.review": _review,
+    "additional_info.request": _request(requests.additional_info_request),
+    "additional_info.answer": _answer(),
+    "information.request": _request(requests.information_request),
+    "information.answer": _answer(),
+}
+
+
+async def store(connection: AsyncConnection, received: Received) -> None:
+    """The effect of ``received``'s flow (the receivers' and the submission's common path)."""
+    await EFFECTS[received.flow.name](connection, received)
