@@ -11,15 +11,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import os
-import shutil
-import socket
-import subprocess
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
-from urllib.parse import quote, urlsplit
 
 import aio_pika
 import pytest
@@ -28,42 +23,21 @@ from sanmeasures.exchange import topology
 from sanmeasures.exchange.broker import Delivery, PublishFailed
 from sanmeasures.exchange.envelope import Envelope
 from sanmeasures.exchange.rabbitmq import DEAD_REASON_HEADER, REPLAYED_HEADER, RabbitMqBroker
+from tests.support.rabbitmq import fresh_vhost, rabbitmqctl, vhost_url
 
-RABBITMQ = os.environ.get("SANMEASURES_TEST_RABBITMQ", "amqp://guest:guest@127.0.0.1:5672")
 PARTICIPANTS = ("authority:KZ", "authority:RU", "commission", "supervisory:KZ:01")
 SENT = dt.datetime(2026, 3, 2, 10, 15, tzinfo=dt.UTC)
 
 
-def rabbitmqctl(*args: str) -> str:
-    return subprocess.run(
-        ["rabbitmqctl", *args], check=True, capture_output=True, text=True, timeout=60
-    ).stdout
-
-
 @pytest.fixture(scope="module")
 def vhost() -> Iterator[str]:
-    """A fresh virtual host for this module, deleted (with everything in it) at the end."""
-    address = urlsplit(RABBITMQ)
-    try:
-        socket.create_connection((address.hostname or "127.0.0.1", address.port or 5672), timeout=5).close()
-    except OSError as exc:
-        pytest.fail(
-            f"RabbitMQ is not reachable at {address.hostname}:{address.port} ({exc}); "
-            "start it with `rabbitmq-server -detached`",
-            pytrace=False,
-        )
-    if shutil.which("rabbitmqctl") is None:
-        pytest.fail("rabbitmqctl is needed to create the test virtual host", pytrace=False)
-    name = f"sanmeasures-test-{uuid.uuid4().hex[:10]}"
-    rabbitmqctl("add_vhost", name)
-    rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
-    yield name
-    rabbitmqctl("delete_vhost", name)
+    with fresh_vhost() as name:
+        yield name
 
 
 @pytest.fixture
 def url(vhost: str) -> str:
-    return f"{RABBITMQ}/{quote(vhost, safe='')}"
+    return vhost_url(vhost)
 
 
 def new_broker(url: str, namespace: str | None = None, **options: Any) -> RabbitMqBroker:

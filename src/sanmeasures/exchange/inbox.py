@@ -27,6 +27,7 @@ from sanmeasures.exchange.broker import Delivery
 from sanmeasures.exchange.outbox import enqueue, now, record_event
 from sanmeasures.exchange.participants import Participant, UnknownParticipant
 from sanmeasures.exchange.routing import SIGNALS, Flow, RoutingError, flow_of
+from sanmeasures.exchange.transactions import TransactionParameters, parameters_for
 from sanmeasures.storage.documents import record_document
 from sanmeasures.storage.tables import deliveries, inbox
 
@@ -106,6 +107,7 @@ class Receiver:
     me: Participant
     known: Iterable[Participant]
     effect: Effect = no_effect
+    parameters: dict[str, TransactionParameters] | None = None  # per flow; default: the templates'
 
     async def handle(self, delivery: Delivery) -> None:
         envelope = delivery.envelope
@@ -158,6 +160,8 @@ class Receiver:
             except Exception as exc:  # a flow rule or a store refused it: a rejection that names why
                 issues.append(effect_issue(exc, envelope.edoc_id))
         outcome = "rejected" if issues else "accepted"
+        if received is not None and not issues and received.flow.answers is not None:
+            await self._answered(connection, received.flow, header, envelope.sender)
         receipt_id = await self._send_signal(connection, envelope.edoc_id, envelope.sender, receipt=True)
         result_id = await self._send_signal(connection, envelope.edoc_id, envelope.sender, issues=issues)
         await connection.execute(
@@ -254,32 +258,74 @@ class Receiver:
             sender=delivery.envelope.sender,
             recipients=[self.me.id],
         )
+        await self._settle(
+            connection,
+            edoc_id=report.header.e_doc_ref_id,
+            recipient=delivery.envelope.sender,
+            signal=report.header.e_doc_id,
+            document=report.document,
+            receipt=report.structure.code == RECEIPT_STRUCTURE,
+        )
+
+    async def _settle(
+        self,
+        connection: AsyncConnection,
+        *,
+        edoc_id: str | None,
+        recipient: str,
+        signal: str,
+        document: Any,
+        receipt: bool,
+    ) -> None:
+        """Move this node's delivery of ``edoc_id`` to ``recipient`` on. The update is conditional on the
+        state it moves from, in one statement: a receipt and a result handled at the same time (or a
+        result overtaking its receipt) never move a delivery backwards."""
         target = (
             await connection.execute(
-                sa.select(deliveries).where(
-                    deliveries.c.edoc_id == report.header.e_doc_ref_id,
-                    deliveries.c.recipient == delivery.envelope.sender,
+                sa.select(deliveries.c.id, deliveries.c.flow).where(
+                    deliveries.c.edoc_id == edoc_id, deliveries.c.recipient == recipient
                 )
             )
         ).first()
         if target is None:
             return
-        if report.structure.code == RECEIPT_STRUCTURE:
-            if target.state != "sent":
-                return  # the result came first, or the delivery is already settled
-            state, detail = "received", {}
+        parameters = parameters_for(target.flow, self.parameters)
+        detail: dict[str, Any] = {}
+        deadline = None
+        if receipt:
+            state, earlier = "received", ("queued", "sent")
+            if parameters is not None:
+                deadline = now() + parameters.time_to_result  # now the processing result is awaited
         else:
-            result = report.document
-            state = "accepted" if result.processing_result_v2_code == ACCEPTED else "rejected"
-            detail = {"errors": result.description_text} if result.description_text else {}
-            if target.state == state:
-                return  # a repeated signal changes nothing
-        await connection.execute(
+            state = "accepted" if document.processing_result_v2_code == ACCEPTED else "rejected"
+            earlier = ("queued", "sent", "received")
+            if document.description_text:
+                detail["errors"] = document.description_text
+            if state == "accepted" and parameters is not None and parameters.time_to_answer is not None:
+                deadline = now() + parameters.time_to_answer  # a request now awaits its answer
+        moved = await connection.execute(
             deliveries.update()
-            .where(deliveries.c.id == target.id)
-            .values(state=state, deadline_at=None, updated_at=now(), last_error=detail.get("errors"))
+            .where(deliveries.c.id == target.id, deliveries.c.state.in_(earlier))
+            .values(state=state, deadline_at=deadline, updated_at=now(), last_error=detail.get("errors"))
         )
-        await record_event(connection, target.id, state, signal=report.header.e_doc_id, **detail)
+        if moved.rowcount:
+            await record_event(connection, target.id, state, signal=signal, **detail)
+
+    async def _answered(self, connection: AsyncConnection, flow: Flow, header: Any, responder: str) -> None:
+        """An accepted answer settles this node's request to its responder: "answered"."""
+        moved = await connection.execute(
+            deliveries.update()
+            .where(
+                deliveries.c.edoc_id == header.e_doc_ref_id,
+                deliveries.c.recipient == responder,
+                deliveries.c.flow == flow.answers,
+                deliveries.c.state.in_(("queued", "sent", "received", "accepted")),
+            )
+            .values(state="answered", deadline_at=None, updated_at=now())
+            .returning(deliveries.c.id)
+        )
+        for (delivery_id,) in moved.all():
+            await record_event(connection, delivery_id, "answered", answer=header.e_doc_id)
 
 
 def signal_flow(receipt: bool) -> Flow:

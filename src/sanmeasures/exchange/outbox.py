@@ -22,8 +22,8 @@ from sanmeasures.contract.header import EDocHeader
 from sanmeasures.exchange.broker import Broker, PublishFailed
 from sanmeasures.exchange.envelope import Envelope
 from sanmeasures.exchange.participants import Participant
-from sanmeasures.exchange.routing import BY_NAME, Flow, RoutingError, flow_of
-from sanmeasures.exchange.transactions import TransactionParameters, parameters_of
+from sanmeasures.exchange.routing import Flow, RoutingError, flow_of
+from sanmeasures.exchange.transactions import TransactionParameters, parameters_for
 from sanmeasures.storage.documents import record_document
 from sanmeasures.storage.tables import deliveries, delivery_events, documents
 
@@ -122,13 +122,6 @@ class Relay:
     parameters: dict[str, TransactionParameters] | None = None  # per flow; default: the templates'
     batch: int = 200
 
-    def _parameters(self, flow_name: str) -> TransactionParameters | None:
-        """None for signals: they expect no signals back, so they are never re-sent."""
-        if self.parameters and flow_name in self.parameters:
-            return self.parameters[flow_name]
-        flow = BY_NAME.get(flow_name)
-        return parameters_of(flow) if flow is not None else None
-
     async def step(self) -> int:
         """Publish what is due and time out what waited too long; returns how many were published."""
         moment = now()
@@ -147,7 +140,11 @@ class Relay:
                         documents.c.sender.in_(self.senders),  # this node's own messages only
                         sa.or_(
                             sa.and_(deliveries.c.state == "queued", deliveries.c.next_attempt_at <= moment),
-                            sa.and_(deliveries.c.state == "sent", deliveries.c.deadline_at <= moment),
+                            # a signal, or a request's answer, did not come in time
+                            sa.and_(
+                                deliveries.c.state.in_(("sent", "received", "accepted")),
+                                deliveries.c.deadline_at <= moment,
+                            ),
                         ),
                     )
                     .order_by(deliveries.c.id)
@@ -156,9 +153,13 @@ class Relay:
             ).all()
         published = 0
         for row in due:
-            parameters = self._parameters(row.flow)
-            if row.state == "sent" and parameters is not None and row.attempts > parameters.repeats:
-                await self._mark(row.id, "failed", error="no receipt after every repeat")
+            parameters = parameters_for(row.flow, self.parameters)
+            if row.state == "accepted":
+                await self._answer_overdue(row.id)
+                continue
+            if row.state != "queued" and parameters is not None and row.attempts > parameters.repeats:
+                missing = "receipt" if row.state == "sent" else "processing result"
+                await self._mark(row.id, row.state, "failed", error=f"no {missing} after every repeat")
                 continue
             envelope = Envelope(
                 row.edoc_id,
@@ -180,31 +181,49 @@ class Relay:
                     )
                 continue
             deadline = now() + parameters.time_to_receipt if parameters is not None else None
-            await self._mark(row.id, "sent", attempts=row.attempts + 1, deadline=deadline)
+            await self._mark(row.id, row.state, "sent", attempts=row.attempts + 1, deadline=deadline)
             published += 1
         return published
+
+    async def _answer_overdue(self, delivery_id: int) -> None:
+        """A request accepted but not answered in time stays accepted (it was delivered), flagged."""
+        async with self.engine.begin() as connection:
+            updated = await connection.execute(
+                deliveries.update()
+                .where(deliveries.c.id == delivery_id, deliveries.c.state == "accepted")
+                .values(deadline_at=None, last_error="no answer within the time to answer", updated_at=now())
+            )
+            if updated.rowcount:
+                await record_event(
+                    connection, delivery_id, "overdue", error="no answer within the time to answer"
+                )
 
     async def _mark(
         self,
         delivery_id: int,
+        read_state: str,
         state: str,
         *,
         attempts: int | None = None,
         deadline: dt.datetime | None = None,
         error: str | None = None,
     ) -> None:
+        """Move a delivery on from the state it was read in. A fast recipient's signals may have moved it
+        on while the publish was being confirmed: the new state then does not overwrite theirs (only
+        the attempt is counted)."""
         values: dict[str, Any] = {"state": state, "updated_at": now(), "deadline_at": deadline}
-        if attempts is not None:
-            values["attempts"] = attempts
         if error is not None:
             values["last_error"] = error
-        condition = deliveries.c.id == delivery_id
-        if state == "sent":
-            # A fast recipient's signals may already have moved the delivery on while the publish
-            # was being confirmed: "sent" never overwrites a later state.
-            condition = sa.and_(condition, deliveries.c.state.in_(["queued", "sent"]))
         async with self.engine.begin() as connection:
-            updated = await connection.execute(deliveries.update().where(condition).values(**values))
+            if attempts is not None:
+                await connection.execute(
+                    deliveries.update().where(deliveries.c.id == delivery_id).values(attempts=attempts)
+                )
+            updated = await connection.execute(
+                deliveries.update()
+                .where(deliveries.c.id == delivery_id, deliveries.c.state == read_state)
+                .values(**values)
+            )
             if updated.rowcount:
                 await record_event(connection, delivery_id, state, attempt=attempts, error=error)
 

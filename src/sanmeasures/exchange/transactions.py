@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sanmeasures.exchange.routing import Flow
+from sanmeasures.exchange.routing import BY_NAME, Flow
 
 
 @dataclass(frozen=True)
@@ -46,3 +46,14 @@ REQUEST = TransactionParameters(
 
 def parameters_of(flow: Flow) -> TransactionParameters:
     return REQUEST if flow.template == "request" else NOTIFICATION
+
+
+def parameters_for(
+    flow_name: str, overrides: dict[str, TransactionParameters] | None = None
+) -> TransactionParameters | None:
+    """The parameters of a flow (``overrides`` first); None for signals, which expect no signals back
+    and are never re-sent."""
+    if overrides and flow_name in overrides:
+        return overrides[flow_name]
+    flow = BY_NAME.get(flow_name)
+    return parameters_of(flow) if flow is not None else None

@@ -1,0 +1,89 @@
+"""Issue 4's multi-node run: five authorities, the Commission and two supervisory bodies, each node on
+its own PostgreSQL database, all on the real RabbitMQ. One document of every flow of DESIGN.md is
+submitted; exactly the recipients of the flows table store it, once, and its sender holds an
+accepted processing result from each (Rules §6–8, §34–39)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+import sqlalchemy as sa
+
+from sanmeasures.exchange.routing import BY_NAME, FLOWS
+from sanmeasures.storage.tables import documents, inbox
+from tests.support.flows import DEPLOYMENT, Message, answers, requests_and_notifications
+from tests.support.network import Network, drop_template
+from tests.support.rabbitmq import fresh_vhost, vhost_url
+
+SIGNALS = ("R.006", "R.SM.SS.00.001")  # a processing result and a receipt
+
+
+@pytest.fixture
+async def network() -> AsyncIterator[Network]:
+    with fresh_vhost() as vhost:
+        net = Network(DEPLOYMENT, vhost_url(vhost))
+        try:
+            await net.start()
+            yield net
+        finally:
+            await net.stop()
+            await drop_template()
+
+
+async def send_all(network: Network, messages: list[Message]) -> None:
+    for message in messages:
+        submission = await network.submit(message.sender, message.data)
+        assert submission.outcome == "accepted", (message.flow, submission.issues)
+        assert set(submission.recipients) == message.recipients, message.flow
+    sent: dict[str, list[str]] = {}
+    for message in messages:
+        sent.setdefault(message.sender, []).append(message.edoc_id)
+    await network.wait_settled(sent)
+
+
+async def test_every_flow_reaches_exactly_its_recipients_once_with_every_signal_back(
+    network: Network,
+) -> None:
+    asked = requests_and_notifications()
+    await send_all(network, asked)
+    answered = answers(asked)
+    await send_all(network, answered)
+    messages = asked + answered
+    answered_flows = {BY_NAME[m.flow].answers for m in answered}
+    assert {m.flow for m in messages} == {flow.name for flow in FLOWS}  # one of every flow
+
+    for message in messages:
+        # Exactly the recipients hold it, each once.
+        assert await network.holders(message.edoc_id) == dict.fromkeys(message.recipients, 1), message.flow
+        # The sender holds an accepted processing result from every recipient, and a request its answer …
+        settled = "answered" if message.flow in answered_flows else "accepted"
+        states = await network.delivery_states(message.sender, [message.edoc_id])
+        assert states == {(message.edoc_id, r): settled for r in message.recipients}, message.flow
+
+        # … and the signals themselves: a receipt and a processing result per recipient.
+        async def signals(connection, edoc_id=message.edoc_id):  # type: ignore[no-untyped-def]
+            rows = await connection.execute(
+                sa.select(documents.c.sender, documents.c.structure_code).where(
+                    documents.c.edoc_ref_id == edoc_id, documents.c.direction == "in"
+                )
+            )
+            return sorted((row.sender, row.structure_code) for row in rows)
+
+        # (A requester also holds the answer, which names the request too.)
+        held = [pair for pair in await network.nodes[message.sender].query(signals) if pair[1] in SIGNALS]
+        assert held == sorted((r, s) for r in message.recipients for s in SIGNALS), message.flow
+
+    # Every recipient recorded each document's effect once: one inbox row per (recipient, EDocId).
+    for participant, node in network.nodes.items():
+
+        async def counts(connection):  # type: ignore[no-untyped-def]
+            rows = await connection.execute(
+                sa.select(inbox.c.edoc_id, sa.func.count()).group_by(inbox.c.edoc_id)
+            )
+            return dict(rows.all())
+
+        per_document = await node.query(counts)
+        assert set(per_document.values()) <= {1}, participant
+        business = {m.edoc_id for m in messages if participant in m.recipients}
+        assert business <= set(per_document), participant
