@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, replace
 
 from sanmeasures.contract.safe_xml import MAX_DOCUMENT_BYTES
+from sanmeasures.exchange.confidentiality import ConfidentialityPolicy, parse_items, policy
 from sanmeasures.exchange.participants import REFERENCE_DEPLOYMENT
 
 EMBEDDED_BROKER = "embedded"
@@ -38,6 +39,9 @@ class Settings:
     participant: str | None = None
     #: Run the exchange (relay and receivers) inside the HTTP process.
     exchange: bool = True
+    #: Table items the hosted authority's law keeps confidential, withheld in §36–38 exchanges
+    #: (Rules §39); None: the default policy of ``exchange/confidentiality.py``.
+    confidential_items: frozenset[str] | None = None
 
     @property
     def hosted(self) -> tuple[str, ...]:
@@ -46,6 +50,10 @@ class Settings:
     @property
     def embedded_broker(self) -> bool:
         return self.broker_url == EMBEDDED_BROKER
+
+    def confidentiality(self) -> ConfidentialityPolicy:
+        """The §39 policy; a mandatory or unknown item is refused here, at start-up."""
+        return policy() if self.confidential_items is None else policy(self.confidential_items)
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -65,4 +73,7 @@ class Settings:
             else cls.participants,
             participant=env.get("SANMEASURES_PARTICIPANT") or None,
             exchange=env.get("SANMEASURES_EXCHANGE", "on") != "off",
+            confidential_items=parse_items(env["SANMEASURES_CONFIDENTIAL_ITEMS"])
+            if "SANMEASURES_CONFIDENTIAL_ITEMS" in env
+            else None,
         )

@@ -10,8 +10,9 @@ from collections.abc import AsyncIterator
 import pytest
 import sqlalchemy as sa
 
+from sanmeasures.contract.pipeline import validate_document
 from sanmeasures.exchange.routing import BY_NAME, FLOWS
-from sanmeasures.storage.tables import documents, inbox
+from sanmeasures.storage.tables import deliveries, delivery_events, documents, inbox
 from tests.support.flows import DEPLOYMENT, Message, answers, requests_and_notifications
 from tests.support.network import Network, drop_template
 from tests.support.rabbitmq import fresh_vhost, vhost_url
@@ -87,3 +88,35 @@ async def test_every_flow_reaches_exactly_its_recipients_once_with_every_signal_
         assert set(per_document.values()) <= {1}, participant
         business = {m.edoc_id for m in messages if participant in m.recipients}
         assert business <= set(per_document), participant
+
+
+async def test_what_rules_39_withholds_never_leaves_in_a_section_38_exchange(network: Network) -> None:
+    """The RU retailer where the sausage was found (Table 3 item 8.1, in the default policy with item 9.8) reaches the
+    others in the §22 notice, but not KZ in the §38 production-violation notice; KZ's node records
+    the withheld items in the delivery's timeline at RU."""
+    asked = {m.flow: m for m in requests_and_notifications()}
+    notice, violation = asked["dangerous_product.notice"], asked["production_violation.notice"]
+    await send_all(network, [notice, violation])
+    retailer_tax_id = b"7701234567"
+
+    async def received(connection, edoc_id):  # type: ignore[no-untyped-def]
+        return (
+            await connection.execute(sa.select(documents.c.xml).where(documents.c.edoc_id == edoc_id))
+        ).scalar_one()
+
+    kz = network.nodes["authority:KZ"]
+    assert retailer_tax_id in await kz.query(lambda c: received(c, notice.edoc_id))
+    stripped = await kz.query(lambda c: received(c, violation.edoc_id))
+    assert retailer_tax_id not in stripped
+    assert validate_document(stripped).ok  # still a valid R.SM.SS.08.002
+
+    async def queued_detail(connection):  # type: ignore[no-untyped-def]
+        return (
+            await connection.execute(
+                sa.select(delivery_events.c.detail)
+                .join(deliveries, deliveries.c.id == delivery_events.c.delivery_id)
+                .where(deliveries.c.edoc_id == violation.edoc_id, delivery_events.c.state == "queued")
+            )
+        ).scalar_one()
+
+    assert (await network.nodes["authority:RU"].query(queued_detail))["withheld"] == ["T3/8.1", "T3/9.8"]

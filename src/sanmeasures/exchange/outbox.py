@@ -19,7 +19,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from sanmeasures.contract.header import EDocHeader
+from sanmeasures.contract.pipeline import encode
 from sanmeasures.exchange.broker import Broker, PublishFailed
+from sanmeasures.exchange.confidentiality import ConfidentialityPolicy, withhold
 from sanmeasures.exchange.envelope import Envelope
 from sanmeasures.exchange.participants import Participant
 from sanmeasures.exchange.routing import Flow, RoutingError, flow_of
@@ -65,16 +67,26 @@ async def enqueue(
     known: Iterable[Participant],
     recipients: list[str] | None = None,
     flow: Flow | None = None,
+    confidentiality: ConfidentialityPolicy | None = None,
 ) -> Enqueued:
-    """Store an outgoing document and queue one delivery per recipient."""
+    """Store an outgoing document and queue one delivery per recipient.
+
+    In the §36–38 exchanges the items of ``confidentiality`` are withheld first (Rules §39): what is
+    stored and sent is the document without them, and the queued events name what was withheld.
+    """
     header: EDocHeader = document.e_doc_header
     flow = flow or flow_of(header.inf_envelope_code, header.e_doc_code)
     if recipients is None:
-        recipients = flow.route(sender, document, known)
+        recipients = flow.route(sender, document, known)  # routed on the whole document (§38: item 7.5)
         if flow.template == "response":
             recipients = sorted({*recipients, await requester_of(connection, header)})
     if not recipients:
         raise RoutingError(f"{flow.name}: no recipient for {header.e_doc_id}")
+    withheld: tuple[str, ...] = ()
+    if flow.confidential_exchange and confidentiality is not None:
+        stripped = withhold(document, confidentiality)
+        if stripped.items:
+            document, withheld, data = stripped.document, stripped.items, encode(stripped.document)
     stored = await record_document(
         connection,
         data=data,
@@ -100,7 +112,8 @@ async def enqueue(
             .returning(deliveries.c.id)
         )
         delivery_id = row.scalar_one()
-        await record_event(connection, delivery_id, "queued", recipient=recipient)
+        detail = {"withheld": list(withheld)} if withheld else {}
+        await record_event(connection, delivery_id, "queued", recipient=recipient, **detail)
         created.append(delivery_id)
     return Enqueued(stored.id, created)
 

@@ -37,6 +37,7 @@ def check_deployment(settings: Settings) -> None:
     """Every participant id well-formed, and the hosted ones among the deployment's; ValueError if not."""
     for name in (*settings.participants, *settings.hosted):
         Participant.parse(name)  # UnknownParticipant is a ValueError naming the id
+    settings.confidentiality()  # ConfidentialityError (a ValueError) names a bad item
     if settings.participant is not None and settings.participant not in settings.participants:
         raise ValueError(
             f"{settings.participant} is not among the deployment's participants "

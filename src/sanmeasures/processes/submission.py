@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sanmeasures.contract.errors import Issue
 from sanmeasures.contract.pipeline import validate_document
 from sanmeasures.contract.safe_xml import MAX_DOCUMENT_BYTES
+from sanmeasures.exchange.confidentiality import ConfidentialityPolicy, policy
 from sanmeasures.exchange.inbox import Received, effect_issue, routing_issue
 from sanmeasures.exchange.outbox import enqueue
 from sanmeasures.exchange.participants import Participant
@@ -47,8 +48,13 @@ async def submit(
     data: bytes,
     *,
     max_bytes: int = MAX_DOCUMENT_BYTES,
+    confidentiality: ConfidentialityPolicy | None = None,
 ) -> Submission:
-    """Check ``data`` (contract, routing, rights, flow rules) and, when it holds, store and queue it."""
+    """Check ``data`` (contract, routing, rights, flow rules) and, when it holds, store and queue it.
+
+    ``confidentiality``: the items the sender's law keeps confidential (Rules §39); default: the
+    node's default policy."""
+    confidentiality = confidentiality or policy()
     report = validate_document(data, max_bytes=max_bytes)
     header = report.header
     edoc_id = header.e_doc_id if header is not None else None
@@ -88,6 +94,7 @@ async def submit(
                 sender=sender,
                 known=known,
                 flow=flow,
+                confidentiality=confidentiality,
             )
             await store(connection, Received(flow, report, sender, sender, queued.document_id))
         except RoutingError as exc:
