@@ -141,3 +141,13 @@ def answers(asked: list[Message]) -> list[Message]:
             frozenset({"supervisory:KZ:01"}),
         ),
     ]
+
+
+def morbidity_notices(count: int, *, prefix: str = "KZ-2026-F") -> list[bytes]:
+    """``count`` first notices of distinct KZ morbidity cases (Table 2), each under its own EDocId."""
+    notices = []
+    for n in range(count):
+        document = fresh("R.SM.SS.08.001")
+        case = document.public_health_alert_details[0].model_copy(update={"incident_id": f"{prefix}{n:05d}"})
+        notices.append(encode(document.model_copy(update={"public_health_alert_details": [case]})))
+    return notices

@@ -164,57 +164,65 @@ class Relay:
                     .limit(self.batch)
                 )
             ).all()
-        published = 0
-        for row in due:
-            parameters = parameters_for(row.flow, self.parameters)
-            if row.state == "accepted":
-                await self._answer_overdue(row.id)
-                continue
-            if row.state != "queued" and parameters is not None and row.attempts > parameters.repeats:
-                missing = "receipt" if row.state == "sent" else "processing result"
-                await self._mark(row.id, row.state, "failed", error=f"no {missing} after every repeat")
-                continue
-            envelope = Envelope(
-                row.edoc_id,
-                row.edoc_ref_id,
-                row.message_code,
-                row.structure_code,
-                row.sender,
-                row.recipient,
-                now(),
-            )
-            try:
-                await self.broker.publish(envelope, bytes(row.xml))
-            except PublishFailed as exc:
-                async with self.engine.begin() as connection:
+        to_publish = []
+        async with self.engine.begin() as connection:
+            for row in due:
+                parameters = parameters_for(row.flow, self.parameters)
+                if row.state == "accepted":
+                    await self._answer_overdue(connection, row.id)
+                elif row.state != "queued" and parameters is not None and row.attempts > parameters.repeats:
+                    missing = "receipt" if row.state == "sent" else "processing result"
+                    error = f"no {missing} after every repeat"
+                    await self._mark(connection, row, "failed", error=error)
+                else:
+                    to_publish.append((row, parameters))
+        # Publishes of one batch go out together: the broker confirms them in parallel.
+        outcomes = await asyncio.gather(*(self._publish(row) for row, _ in to_publish))
+        async with self.engine.begin() as connection:
+            for (row, parameters), failure in zip(to_publish, outcomes, strict=True):
+                if failure is not None:
                     await connection.execute(
                         deliveries.update()
                         .where(deliveries.c.id == row.id)
-                        .values(next_attempt_at=now() + RETRY_AFTER, last_error=str(exc), updated_at=now())
+                        .values(next_attempt_at=now() + RETRY_AFTER, last_error=failure, updated_at=now())
                     )
-                continue
-            deadline = now() + parameters.time_to_receipt if parameters is not None else None
-            await self._mark(row.id, row.state, "sent", attempts=row.attempts + 1, deadline=deadline)
-            published += 1
-        return published
+                    continue
+                deadline = now() + parameters.time_to_receipt if parameters is not None else None
+                await self._mark(connection, row, "sent", attempts=row.attempts + 1, deadline=deadline)
+        return sum(1 for failure in outcomes if failure is None)
 
-    async def _answer_overdue(self, delivery_id: int) -> None:
+    async def _publish(self, row: Any) -> str | None:
+        """Publish one delivery; the reason it failed, or None."""
+        envelope = Envelope(
+            row.edoc_id,
+            row.edoc_ref_id,
+            row.message_code,
+            row.structure_code,
+            row.sender,
+            row.recipient,
+            now(),
+        )
+        try:
+            await self.broker.publish(envelope, bytes(row.xml))
+        except PublishFailed as exc:
+            return str(exc)
+        return None
+
+    async def _answer_overdue(self, connection: AsyncConnection, delivery_id: int) -> None:
         """A request accepted but not answered in time stays accepted (it was delivered), flagged."""
-        async with self.engine.begin() as connection:
-            updated = await connection.execute(
-                deliveries.update()
-                .where(deliveries.c.id == delivery_id, deliveries.c.state == "accepted")
-                .values(deadline_at=None, last_error="no answer within the time to answer", updated_at=now())
-            )
-            if updated.rowcount:
-                await record_event(
-                    connection, delivery_id, "overdue", error="no answer within the time to answer"
-                )
+        error = "no answer within the time to answer"
+        updated = await connection.execute(
+            deliveries.update()
+            .where(deliveries.c.id == delivery_id, deliveries.c.state == "accepted")
+            .values(deadline_at=None, last_error=error, updated_at=now())
+        )
+        if updated.rowcount:
+            await record_event(connection, delivery_id, "overdue", error=error)
 
     async def _mark(
         self,
-        delivery_id: int,
-        read_state: str,
+        connection: AsyncConnection,
+        row: Any,
         state: str,
         *,
         attempts: int | None = None,
@@ -227,18 +235,17 @@ class Relay:
         values: dict[str, Any] = {"state": state, "updated_at": now(), "deadline_at": deadline}
         if error is not None:
             values["last_error"] = error
-        async with self.engine.begin() as connection:
-            if attempts is not None:
-                await connection.execute(
-                    deliveries.update().where(deliveries.c.id == delivery_id).values(attempts=attempts)
-                )
-            updated = await connection.execute(
-                deliveries.update()
-                .where(deliveries.c.id == delivery_id, deliveries.c.state == read_state)
-                .values(**values)
+        if attempts is not None:
+            await connection.execute(
+                deliveries.update().where(deliveries.c.id == row.id).values(attempts=attempts)
             )
-            if updated.rowcount:
-                await record_event(connection, delivery_id, state, attempt=attempts, error=error)
+        updated = await connection.execute(
+            deliveries.update()
+            .where(deliveries.c.id == row.id, deliveries.c.state == row.state)
+            .values(**values)
+        )
+        if updated.rowcount:
+            await record_event(connection, row.id, state, attempt=attempts, error=error)
 
     async def run(self, idle_seconds: float = 0.2) -> None:
         while True:
