@@ -150,18 +150,41 @@ def messages_show(
             typer.echo(f"      {event['at']}  {event['state']}")
 
 
+def _with_broker(database_url: str | None, work):  # type: ignore[no-untyped-def]
+    """Run ``work(engine, broker, participants)`` against the node's RabbitMQ (the hosted participants'
+    queues), or ``work(engine, None, …)`` on the embedded broker, whose queues are in the database."""
+    from sanmeasures.exchange.rabbitmq import RabbitMqBroker
+
+    settings = Settings.from_env()
+
+    async def run(engine):  # type: ignore[no-untyped-def]
+        if settings.embedded_broker:
+            return await work(engine, None, settings.hosted)
+        broker = RabbitMqBroker(settings.broker_url, settings.hosted, namespace=settings.broker_namespace)
+        await broker.start()
+        try:
+            return await work(engine, broker, settings.hosted)
+        finally:
+            await broker.close()
+
+    return _with_engine(database_url, run)
+
+
 @messages_app.command("dead")
 def messages_dead(
     database_url: Annotated[str | None, typer.Option(help="default: SANMEASURES_DATABASE_URL")] = None,
 ) -> None:
-    """Dead letters of the embedded broker, with their reason."""
-    from sanmeasures.exchange.records import dead_letters
+    """Dead letters with their reason: the embedded broker's, or the hosted participants' RabbitMQ
+    dead-letter queues (SANMEASURES_BROKER_URL)."""
+    from sanmeasures.exchange.records import broker_dead_letters, dead_letters
 
-    async def work(engine):  # type: ignore[no-untyped-def]
+    async def work(engine, broker, participants):  # type: ignore[no-untyped-def]
+        if broker is not None:
+            return await broker_dead_letters(broker, participants)
         async with engine.connect() as connection:
             return await dead_letters(connection)
 
-    rows = _with_engine(database_url, work)
+    rows = _with_broker(database_url, work)
     if not rows:
         typer.echo("no dead letters")
     for row in rows:
@@ -172,15 +195,22 @@ def messages_dead(
 
 @messages_app.command("replay")
 def messages_replay(
-    dead_id: Annotated[int, typer.Argument(help="the dead letter's id (see `messages dead`)")],
+    dead_id: Annotated[str, typer.Argument(help="the dead letter's id (see `messages dead`)")],
     actor: Annotated[str, typer.Option(help="who replays it, for the audit log")] = "operator",
     database_url: Annotated[str | None, typer.Option(help="default: SANMEASURES_DATABASE_URL")] = None,
 ) -> None:
     """Put a dead letter back into its queue; recorded in the audit log."""
-    from sanmeasures.exchange.records import NotDead, replay
+    from sanmeasures.exchange.records import NotDead, broker_replay, replay
+
+    async def work(engine, broker, participants):  # type: ignore[no-untyped-def]
+        if broker is not None:
+            return await broker_replay(engine, broker, participants, dead_id, actor=actor)
+        if not dead_id.isdigit():
+            raise NotDead(f"{dead_id!r} is not a dead letter id of the embedded broker (a number)")
+        return await replay(engine, int(dead_id), actor=actor)
 
     try:
-        detail = _with_engine(database_url, lambda engine: replay(engine, dead_id, actor=actor))
+        detail = _with_broker(database_url, work)
     except NotDead as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None

@@ -120,3 +120,18 @@ async def test_what_rules_39_withholds_never_leaves_in_a_section_38_exchange(net
         ).scalar_one()
 
     assert (await network.nodes["authority:RU"].query(queued_detail))["withheld"] == ["T3/8.1", "T3/9.8"]
+
+
+async def test_a_node_whose_broker_refuses_it_says_where_and_why() -> None:
+    """A wrong virtual host gives the operator a one-line reason, not an AMQP traceback."""
+    from sanmeasures.exchange.runtime import BrokerUnavailable, Exchange
+    from sanmeasures.settings import Settings
+    from sanmeasures.storage.engine import create_engine
+
+    settings = Settings(broker_url=vhost_url("no-such-vhost-for-sanmeasures"), participant="authority:KZ")
+    engine = create_engine("sqlite+aiosqlite://")
+    try:
+        with pytest.raises(BrokerUnavailable, match="no-such-vhost-for-sanmeasures"):
+            await Exchange(settings, engine).start()
+    finally:
+        await engine.dispose()

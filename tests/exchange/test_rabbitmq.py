@@ -18,6 +18,7 @@ from typing import Any
 
 import aio_pika
 import pytest
+import sqlalchemy as sa
 
 from sanmeasures.exchange import topology
 from sanmeasures.exchange.broker import Delivery, PublishFailed
@@ -436,3 +437,72 @@ def test_the_reason_is_read_from_what_rabbitmq_recorded_too() -> None:
     assert dead_reason({DEAD_REASON_HEADER: "bad", "x-first-death-reason": "rejected"}) == "bad"
     assert dead_reason({}) == "unknown"
     assert REPLAYED_HEADER.startswith("x-")
+
+
+def test_an_operator_lists_and_replays_a_rabbitmq_dead_letter_from_the_command_line(
+    url: str, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`sanmeasures messages dead` shows the hosted participant's RabbitMQ dead letters with their
+    reason; `messages replay EDocId` puts one back into its queue and writes the audit log."""
+    from typer.testing import CliRunner
+
+    from sanmeasures.cli import app as cli
+    from sanmeasures.storage.migrate import upgrade
+    from sanmeasures.storage.tables import audit_log
+
+    upgrade(sqlite_url)
+    namespace = f"t{uuid.uuid4().hex[:8]}."
+
+    async def poison() -> None:
+        broker = new_broker(url, namespace)
+        await broker.start()
+        try:
+
+            async def handler(delivery: Delivery) -> None:
+                await delivery.dead_letter("no flow accepts this document (test)")
+
+            await broker.consume("authority:KZ", handler)
+            await broker.publish(envelope(7), b"<poison/>")
+            await wait_for(lambda: _has_dead_letters(broker))
+        finally:
+            await broker.close()
+
+    asyncio.run(poison())
+    for name, value in {
+        "SANMEASURES_BROKER_URL": url,
+        "SANMEASURES_BROKER_NAMESPACE": namespace,
+        "SANMEASURES_PARTICIPANTS": ",".join(PARTICIPANTS),
+        "SANMEASURES_PARTICIPANT": "authority:KZ",
+        "SANMEASURES_DATABASE_URL": sqlite_url,
+    }.items():
+        monkeypatch.setenv(name, value)
+    runner = CliRunner()
+    edoc_id = envelope(7).edoc_id
+
+    listed = runner.invoke(cli, ["messages", "dead"])
+    assert listed.exit_code == 0, listed.output
+    assert edoc_id in listed.output and "no flow accepts this document (test)" in listed.output
+
+    replayed = runner.invoke(cli, ["messages", "replay", edoc_id, "--actor", "ops:aliya"])
+    assert replayed.exit_code == 0, replayed.output
+    assert runner.invoke(cli, ["messages", "dead"]).output.strip() == "no dead letters"
+    assert runner.invoke(cli, ["messages", "replay", edoc_id]).exit_code == 1  # nothing left to replay
+
+    async def audit() -> list[tuple[str, str, str]]:
+        from sanmeasures.storage.engine import create_engine
+
+        engine = create_engine(sqlite_url)
+        try:
+            async with engine.connect() as connection:
+                rows = await connection.execute(
+                    sa.select(audit_log.c.actor, audit_log.c.action, audit_log.c.subject)
+                )
+                return [tuple(row) for row in rows]
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(audit()) == [("ops:aliya", "replay", edoc_id)]
+
+
+async def _has_dead_letters(broker: RabbitMqBroker) -> bool:
+    return bool(await broker.dead_letters("authority:KZ"))

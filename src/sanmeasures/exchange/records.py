@@ -7,11 +7,13 @@ result came), answered (a request's answer came), failed (no signal after every 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from sanmeasures.exchange.rabbitmq import RabbitMqBroker
 from sanmeasures.storage.tables import audit_log, broker_messages, deliveries, delivery_events, documents
 
 
@@ -125,3 +127,44 @@ async def replay(engine: AsyncEngine, dead_id: int, *, actor: str) -> dict[str, 
             audit_log.insert().values(actor=actor, action="replay", subject=str(dead_id), detail=detail)
         )
         return detail
+
+
+# --- RabbitMQ: the dead letters are in each participant's dead-letter queue ---------------------------
+async def broker_dead_letters(
+    broker: RabbitMqBroker, participants: Iterable[str], limit: int = 100
+) -> list[dict[str, Any]]:
+    """The dead letters of the participants' RabbitMQ dead-letter queues, left in place; each is
+    replayed by its EDocId."""
+    found = []
+    for participant in participants:
+        for letter in await broker.dead_letters(participant, limit):
+            deaths = letter.headers.get("x-death") or [{}]
+            found.append(
+                {
+                    "id": letter.message_id,
+                    "queue": participant,
+                    "edoc_id": letter.message_id,
+                    "routing_key": None,
+                    "deliveries": deaths[0].get("count", 1) if isinstance(deaths[0], dict) else 1,
+                    "reason": letter.reason,
+                }
+            )
+    return found
+
+
+async def broker_replay(
+    engine: AsyncEngine, broker: RabbitMqBroker, participants: Iterable[str], edoc_id: str, *, actor: str
+) -> dict[str, Any]:
+    """Replay the dead letter ``edoc_id`` from whichever participant's dead-letter queue holds it."""
+    for letter in await broker_dead_letters(broker, participants):
+        if letter["edoc_id"] != edoc_id:
+            continue
+        if not await broker.republish(letter["queue"], [edoc_id]):
+            raise NotDead(f"dead letter {edoc_id} has no valid envelope and cannot be replayed")
+        detail = {"queue": letter["queue"], "edoc_id": edoc_id, "reason": letter["reason"]}
+        async with engine.begin() as connection:
+            await connection.execute(
+                audit_log.insert().values(actor=actor, action="replay", subject=edoc_id, detail=detail)
+            )
+        return detail
+    raise NotDead(f"no dead letter {edoc_id}")

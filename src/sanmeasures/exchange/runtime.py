@@ -13,7 +13,9 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
+import aiormq
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from sanmeasures.exchange.broker import Broker
@@ -25,6 +27,10 @@ from sanmeasures.exchange.rabbitmq import RabbitMqBroker
 from sanmeasures.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+class BrokerUnavailable(RuntimeError):
+    """The node cannot start its exchange: the broker refused or did not answer."""
 
 
 def make_broker(settings: Settings, engine: AsyncEngine) -> Broker:
@@ -65,7 +71,14 @@ class Exchange:
     async def start(self) -> None:
         check_deployment(self.settings)
         self.broker = self.broker or make_broker(self.settings, self.engine)
-        await self.broker.start()
+        try:
+            await self.broker.start()
+        except (OSError, aiormq.exceptions.AMQPError) as exc:
+            where = urlsplit(self.settings.broker_url)
+            raise BrokerUnavailable(
+                f"cannot reach the broker at {where.hostname}:{where.port or 5672}{where.path or '/'} "
+                f"(wrong address, virtual host or credentials?): {exc!r}"
+            ) from exc
         known = self.known
         for participant in self.hosted:
             receiver = Receiver(self.engine, participant, known, effect=self.effect)
