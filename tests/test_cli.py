@@ -104,7 +104,10 @@ def test_node_serves_the_api_and_portal(tmp_path: Path) -> None:
                 assert process.poll() is None, process.stdout.read().decode()
                 assert time.monotonic() < deadline, "node did not start"
                 time.sleep(0.2)
-        assert response.json() == {"status": "ok"}
+        health = response.json()
+        # The embedded default hosts every participant on its own broker, all consuming.
+        assert health["status"] == "ok" and health["exchange"] == "ok"
+        assert "authority:KZ" in health["hosts"].split(",") and "commission" in health["hosts"].split(",")
         checked = httpx.post(
             f"http://127.0.0.1:{port}/api/v1/validate",
             content=VALID.read_bytes(),

@@ -56,10 +56,17 @@ def fresh(structure: str, *, envelope: str | None = None, answers: str | None = 
     return document.model_copy(update={"e_doc_header": header})
 
 
+def kz_certificates() -> Any:
+    """The sample certificates document, keeping the KZ certificates (a node sends only its own, §35)."""
+    document = fresh("R.SM.SS.07.001")
+    own = [c for c in document.registration_certificate_details if c.unified_country_code.value == "KZ"]
+    return document.model_copy(update={"registration_certificate_details": own})
+
+
 def requests_and_notifications() -> list[Message]:
     """Every flow that starts an exchange."""
     return [
-        Message("registry.certificate", "authority:KZ", fresh("R.SM.SS.07.001"), frozenset({"commission"})),
+        Message("registry.certificate", "authority:KZ", kz_certificates(), frozenset({"commission"})),
         Message(
             "morbidity.notice",
             "authority:KZ",

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sanmeasures.cases.store import record_alert_document
 from sanmeasures.exchange.inbox import Received
 from sanmeasures.measures.store import record_measure_document, record_review
+from sanmeasures.processes.rights import check_answerer, check_sender
 from sanmeasures.registry.store import record_certificates
 from sanmeasures.requests import store as requests
 
@@ -62,6 +63,9 @@ def _answer(*, seen_by_others: bool = False) -> Callable[..., Awaitable[None]]:
     async def effect(connection: AsyncConnection, received: Received) -> None:
         assert received.document_id is not None
         fields = requests.answer_fields(received.report.document)
+        asked = await requests.thread(connection, fields.request_edoc_id)
+        if asked is not None:
+            check_answerer(received.sender, asked.request.responder)
         try:
             await requests.record_answer(connection, document_id=received.document_id, **fields.as_kwargs())
         except requests.UnknownRequest:
@@ -90,5 +94,7 @@ EFFECTS: dict[str, Callable[[AsyncConnection, Received], Awaitable[None]]] = {
 
 
 async def store(connection: AsyncConnection, received: Received) -> None:
-    """The effect of ``received``'s flow (the receivers' and the submission's common path)."""
+    """The effect of ``received``'s flow (the receivers' and the submission's common path), once the
+    sender's right to send it is checked again (a recipient does not trust the sender's node)."""
+    check_sender(received.flow, received.sender, received.report.document)
     await EFFECTS[received.flow.name](connection, received)

@@ -22,6 +22,7 @@ from sanmeasures.exchange.outbox import enqueue
 from sanmeasures.exchange.participants import Participant
 from sanmeasures.exchange.routing import RoutingError, flow_of
 from sanmeasures.processes.effects import store
+from sanmeasures.processes.rights import Forbidden, check_sender
 from sanmeasures.storage.documents import DocumentConflict
 from sanmeasures.storage.tables import deliveries, documents
 
@@ -64,9 +65,10 @@ async def submit(
         flow = flow_of(header.inf_envelope_code, report.structure.code)
     except RoutingError as exc:
         return Submission("invalid", edoc_id, issues=[routing_issue(str(exc))])
-    if sender.role not in flow.senders:
-        message = f"{sender.id} may not send {flow.name} ({flow.message_code}); {flow.paragraphs}"
-        return Submission("forbidden", edoc_id, flow.name, issues=[routing_issue(message)])
+    try:
+        check_sender(flow, sender, report.document)
+    except Forbidden as refusal:
+        return Submission("forbidden", edoc_id, flow.name, issues=[refusal.issue])
 
     async with engine.begin() as connection:
         held = (

@@ -360,3 +360,16 @@ audit_log = sa.Table(
 )
 
 APPEND_ONLY += (delivery_events, inbox, audit_log)
+
+# --- participants' credentials (Rules §5–8: who may send what) ----------------------------------------
+#: One API key per row; only its SHA-256 is kept (keys are long random tokens, found by their prefix).
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    _key(),
+    sa.Column("participant", sa.String(100), nullable=False, index=True),
+    sa.Column("prefix", sa.String(16), nullable=False, unique=True),
+    sa.Column("key_sha256", sa.String(64), nullable=False),
+    sa.Column("revoked_at", Moment),
+    _now(),
+)
