@@ -9,9 +9,9 @@ from fastapi import FastAPI, Response
 
 from sanmeasures.contract.api import router as contract_router
 from sanmeasures.contract.api import schemas_router
-from sanmeasures.exchange.api import router as exchange_router
 from sanmeasures.exchange.runtime import Exchange
 from sanmeasures.portal.home import router as portal_router
+from sanmeasures.processes.api import router as messages_router
 from sanmeasures.processes.effects import store
 from sanmeasures.settings import Settings
 from sanmeasures.storage.engine import create_engine
@@ -43,7 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.include_router(contract_router)
-    app.include_router(exchange_router)
+    app.include_router(messages_router)
     app.include_router(schemas_router)
     app.include_router(portal_router)
 

@@ -217,6 +217,127 @@ def messages_replay(
     typer.echo(f"replayed {detail['edoc_id']} into {detail['queue']} (was: {detail['reason']})")
 
 
+@messages_app.command("list")
+def messages_list(
+    limit: Annotated[int, typer.Option(help="how many, newest first")] = 50,
+    database_url: Annotated[str | None, typer.Option(help="default: SANMEASURES_DATABASE_URL")] = None,
+) -> None:
+    """What the node holds: the documents sent and received, newest first, with their deliveries."""
+    from sanmeasures.exchange.records import recent_messages
+
+    async def work(engine):  # type: ignore[no-untyped-def]
+        async with engine.connect() as connection:
+            return await recent_messages(connection, limit)
+
+    rows = _with_engine(database_url, work)
+    if not rows:
+        typer.echo("no messages")
+    for row in rows:
+        states = ", ".join(f"{state} {count}" for state, count in sorted(row["deliveries"].items()))
+        typer.echo(
+            f"{row['recorded_at']:%Y-%m-%d %H:%M:%S} {row['direction']:3} {row['structure_code']:15} "
+            f"{row['edoc_id']} from {row['sender']}" + (f" [{states}]" if states else "")
+        )
+
+
+@app.command()
+def send(
+    file: Annotated[Path, typer.Argument(help="one XML document", exists=True, dir_okay=False)],
+    as_: Annotated[str, typer.Option("--as", help="the participant sending it, e.g. authority:KZ")],
+    database_url: Annotated[str | None, typer.Option(help="default: SANMEASURES_DATABASE_URL")] = None,
+) -> None:
+    """Submit a document as a participant this node hosts: checked, stored and queued for its
+    recipients exactly as `POST /api/v1/messages` does (the running node's relay sends it)."""
+    from sanmeasures.exchange.participants import Participant, UnknownParticipant
+    from sanmeasures.processes.submission import submit
+
+    settings = Settings.from_env()
+    try:
+        sender = Participant.parse(as_)
+    except UnknownParticipant as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    if sender.id not in settings.hosted:
+        typer.echo(f"this node hosts {', '.join(settings.hosted)}, not {sender.id}", err=True)
+        raise typer.Exit(2)
+    known = tuple(Participant.parse(p) for p in settings.participants)
+
+    async def work(engine):  # type: ignore[no-untyped-def]
+        return await submit(
+            engine,
+            sender,
+            known,
+            file.read_bytes(),
+            max_bytes=settings.max_document_bytes,
+            confidentiality=settings.confidentiality(),
+        )
+
+    submission = _with_engine(database_url, work)
+    if not submission.accepted:
+        typer.echo(f"{submission.outcome.upper()} {file}: {len(submission.issues)} error(s)", err=True)
+        for issue in submission.issues:
+            typer.echo(f"  - {issue.one_line()}", err=True)
+        raise typer.Exit(1)
+    again = " (already submitted: nothing changed)" if submission.outcome == "repeat" else ""
+    typer.echo(
+        f"queued {submission.edoc_id} ({submission.flow}) for {', '.join(submission.recipients)}{again}"
+    )
+
+
+participants_app = typer.Typer(help="Participants' API keys.", no_args_is_help=True)
+app.add_typer(participants_app, name="participants")
+
+
+@participants_app.command("add")
+def participants_add(
+    participant: Annotated[str, typer.Argument(help="authority:KZ, supervisory:KZ:01, commission …")],
+    database_url: Annotated[str | None, typer.Option(help="default: SANMEASURES_DATABASE_URL")] = None,
+) -> None:
+    """Issue an API key to a participant of the deployment (shown once; only its hash is kept)."""
+    from sanmeasures.exchange.participants import Participant, UnknownParticipant
+    from sanmeasures.processes.credentials import issue_key
+
+    settings = Settings.from_env()
+    try:
+        who = Participant.parse(participant)
+    except UnknownParticipant as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    if who.id not in settings.participants:
+        typer.echo(f"{who.id} is not a participant of this deployment (SANMEASURES_PARTICIPANTS)", err=True)
+        raise typer.Exit(2)
+
+    async def work(engine):  # type: ignore[no-untyped-def]
+        async with engine.begin() as connection:
+            return await issue_key(connection, who)
+
+    issued = _with_engine(database_url, work)
+    typer.echo(f"{issued.participant} {issued.key}")
+
+
+@participants_app.command("revoke")
+def participants_revoke(
+    participant: Annotated[str, typer.Argument(help="the participant whose keys are withdrawn")],
+    database_url: Annotated[str | None, typer.Option(help="default: SANMEASURES_DATABASE_URL")] = None,
+) -> None:
+    """Withdraw every API key of a participant."""
+    from sanmeasures.exchange.participants import Participant, UnknownParticipant
+    from sanmeasures.processes.credentials import revoke_keys
+
+    try:
+        who = Participant.parse(participant)
+    except UnknownParticipant as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+
+    async def work(engine):  # type: ignore[no-untyped-def]
+        async with engine.begin() as connection:
+            return await revoke_keys(connection, who)
+
+    revoked = _with_engine(database_url, work)
+    typer.echo(f"revoked {revoked} key(s) of {who.id}")
+
+
 demo_app = typer.Typer(help="Synthetic data for demonstrations and benchmarks.", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")
 
@@ -289,12 +410,32 @@ def node(
 
         upgrade(settings.database_url)
         _load_demo_data_if_empty(settings.database_url)
+        _issue_demo_keys_once(settings)
     bind_host = host or settings.host
     bind_port = port or settings.port
     broker = "embedded broker" if settings.embedded_broker else "RabbitMQ"
     typer.echo(f"sanmeasures node for {', '.join(settings.hosted)} on {broker}")
     typer.echo(f"listening on http://{bind_host}:{bind_port}/ (API docs at /docs)")
     uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
+
+
+def _issue_demo_keys_once(settings: Settings) -> None:
+    """The embedded demo gives every hosted participant an API key on its first start, and prints them
+    (only their hashes are kept: `sanmeasures participants add ID` issues another)."""
+    from sanmeasures.exchange.participants import Participant
+    from sanmeasures.processes.credentials import has_keys, issue_key
+
+    async def work(engine):  # type: ignore[no-untyped-def]
+        async with engine.begin() as connection:
+            if await has_keys(connection):
+                return []
+            return [await issue_key(connection, Participant.parse(p)) for p in settings.hosted]
+
+    issued = _with_engine(settings.database_url, work)
+    if issued:
+        typer.echo("demo participants' API keys (shown once; Authorization: Bearer <key>):")
+        for key in issued:
+            typer.echo(f"  {key.participant:22} {key.key}")
 
 
 def _load_demo_data_if_empty(url: str) -> None:

@@ -60,7 +60,13 @@ def test_message_record_dead_letters_and_an_audited_replay(tmp_path: Path) -> No
     upgrade(url)
     edoc_id = asyncio.run(_send_one_and_poison_it(url))
 
+    runner = CliRunner()
+    issued = runner.invoke(cli, ["participants", "add", "authority:KZ", "--database-url", url])
+    assert issued.exit_code == 0, issued.output
+    key = issued.output.split()[1]
     with TestClient(create_app(Settings(database_url=url, exchange=False))) as client:
+        client.headers["Authorization"] = f"Bearer {key}"
+        assert client.get(f"/api/v1/messages/{edoc_id}", headers={"Authorization": ""}).status_code == 401
         view = client.get(f"/api/v1/messages/{edoc_id}").json()
         assert view["structure_code"] == "R.SM.SS.08.001" and view["sender"] == "authority:KZ"
         assert {d["recipient"]: d["state"] for d in view["deliveries"]} == dict.fromkeys(
@@ -69,7 +75,6 @@ def test_message_record_dead_letters_and_an_audited_replay(tmp_path: Path) -> No
         assert [event["state"] for event in view["deliveries"][0]["timeline"]] == ["queued", "sent"]
         assert client.get("/api/v1/messages/00000000-0000-4000-8000-000000000000").status_code == 404
 
-    runner = CliRunner()
     shown = runner.invoke(cli, ["messages", "show", edoc_id, "--database-url", url])
     assert shown.exit_code == 0 and "commission" in shown.output and "sent" in shown.output
     dead = runner.invoke(cli, ["messages", "dead", "--database-url", url])

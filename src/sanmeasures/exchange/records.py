@@ -101,6 +101,33 @@ async def dead_letters(connection: AsyncConnection, limit: int = 100) -> list[di
     ]
 
 
+async def recent_messages(connection: AsyncConnection, limit: int = 50) -> list[dict[str, Any]]:
+    """The newest documents held, sent or received, with how many deliveries are in each state."""
+    rows = (
+        await connection.execute(
+            sa.select(
+                documents.c.id,
+                documents.c.edoc_id,
+                documents.c.structure_code,
+                documents.c.direction,
+                documents.c.sender,
+                documents.c.recorded_at,
+            )
+            .order_by(documents.c.id.desc())
+            .limit(limit)
+        )
+    ).all()
+    counts = await connection.execute(
+        sa.select(deliveries.c.document_id, deliveries.c.state, sa.func.count())
+        .where(deliveries.c.document_id.in_([row.id for row in rows]))
+        .group_by(deliveries.c.document_id, deliveries.c.state)
+    )
+    states: dict[int, dict[str, int]] = {}
+    for document_id, state, count in counts:
+        states.setdefault(document_id, {})[state] = count
+    return [{**row._mapping, "deliveries": states.get(row.id, {})} for row in rows]
+
+
 class NotDead(LookupError):
     pass
 
