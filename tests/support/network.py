@@ -105,7 +105,9 @@ class Network:
         """Create every node's database; start the exchange of ``running`` (default: every node)."""
         for participant in self.deployment:
             url = await new_database()
-            self.nodes[participant] = Node(Participant.parse(participant), url, create_engine(url))
+            # Eight nodes share one PostgreSQL server (100 connections): each keeps a small pool.
+            engine = create_engine(url, pool_size=4, max_overflow=4)
+            self.nodes[participant] = Node(Participant.parse(participant), url, engine)
         for participant in self.deployment if running is None else running:
             await self.start_exchange(participant)
 

@@ -13,9 +13,10 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sanmeasures.cases.store import record_alert_document
+from sanmeasures.cases.store import kind_of, record_case_notice
 from sanmeasures.exchange.inbox import Received
 from sanmeasures.measures.store import record_measure_document, record_review
+from sanmeasures.processes.case_rules import check_notice
 from sanmeasures.processes.rights import check_answerer, check_sender
 from sanmeasures.registry.store import record_certificates
 from sanmeasures.requests import store as requests
@@ -34,7 +35,13 @@ async def _certificates(connection: AsyncConnection, received: Received) -> None
 
 
 async def _cases(connection: AsyncConnection, received: Received) -> None:
-    await record_alert_document(connection, received.report.document, received.document_id)
+    document = received.report.document
+    elements = (
+        getattr(document, "public_health_alert_details", None) or document.dangerous_product_alert_details
+    )
+    for element in elements:  # in document order: a later element may update an earlier one
+        await check_notice(connection, element, received.document_id)
+        await record_case_notice(connection, element, kind=kind_of(element), document_id=received.document_id)
 
 
 async def _measures(connection: AsyncConnection, received: Received) -> None:
