@@ -3,7 +3,7 @@
 The story follows the sample documents: Rospotrebnadzor finds Listeria in a sausage made in
 Kazakhstan, KZ reports a listeriosis cluster linked to it and introduces a measure, RU reviews it,
 BY asks RU for more, a KZ supervisory body queries the Commission. Answers name their request's
-fresh EDocId, so they can only be built after the requests (``answers``).
+fresh EDocId, so they can only be built after the requests (``follow_ups``).
 
 The expected recipients are written out here from the DESIGN.md flows table, not computed by the
 routing code under test.
@@ -96,13 +96,6 @@ def requests_and_notifications() -> list[Message]:
         Message(
             "measure.notice", "authority:KZ", fresh("R.SM.SS.09.001"), others("authority:KZ") | {"commission"}
         ),
-        # §28: RU reviews the KZ measure.
-        Message(
-            "measure.review",
-            "authority:RU",
-            fresh("R.SM.SS.09.003"),
-            frozenset({"commission", "authority:KZ"}),
-        ),
         # §37: BY asks about the RU dangerous-product case (Table 6 item 2).
         Message(
             "additional_info.request", "authority:BY", fresh("R.SM.SS.09.002"), frozenset({"authority:RU"})
@@ -114,14 +107,22 @@ def requests_and_notifications() -> list[Message]:
     ]
 
 
-def answers(asked: list[Message]) -> list[Message]:
-    """The answer to every request of ``asked``."""
+def follow_ups(asked: list[Message]) -> list[Message]:
+    """The answer to every request of ``asked``, and the review of the measure it introduced (a review
+    names a measure its sender holds, §28)."""
     by_flow = {message.flow: message for message in asked}
 
     def to(flow: str) -> str:
         return by_flow[flow].edoc_id
 
     return [
+        # §28: RU reviews the KZ measure.
+        Message(
+            "measure.review",
+            "authority:RU",
+            fresh("R.SM.SS.09.003"),
+            frozenset({"commission", "authority:KZ"}),
+        ),
         # §6б, §38: the answer goes to the other authorities (the requester among them) and the Commission.
         Message(
             "production_violation.answer",

@@ -17,6 +17,7 @@ from sanmeasures.cases.store import kind_of, record_case_notice
 from sanmeasures.exchange.inbox import Received
 from sanmeasures.measures.store import record_measure_document, record_review
 from sanmeasures.processes.case_rules import check_notice
+from sanmeasures.processes.measure_rules import check_measure, check_review
 from sanmeasures.processes.rights import check_answerer, check_sender
 from sanmeasures.registry.store import record_certificates
 from sanmeasures.requests import store as requests
@@ -45,11 +46,14 @@ async def _cases(connection: AsyncConnection, received: Received) -> None:
 
 
 async def _measures(connection: AsyncConnection, received: Received) -> None:
+    for measure in received.report.document.sanitary_measure_details:
+        await check_measure(connection, measure, received)
     await record_measure_document(connection, received.report.document, received.document_id)
 
 
 async def _review(connection: AsyncConnection, received: Received) -> None:
     assert received.document_id is not None
+    await check_review(connection, received.report.document, received)
     await record_review(connection, received.report.document, received.document_id)
 
 
