@@ -82,6 +82,19 @@ def import_command(
     except ValueError as error:
         raise _fail(str(error)) from None
 
+    after_write = None
+    if registry.value == "national":
+        # Rules §35: what enters the national part goes to the Commission, in the same transaction.
+        from sanmeasures.exchange.participants import Participant
+        from sanmeasures.processes.registry_sync import send_to_commission
+        from sanmeasures.settings import Settings
+
+        settings = Settings.from_env()
+        known = tuple(Participant.parse(p) for p in settings.participants)
+
+        async def after_write(connection, changed):  # type: ignore[no-untyped-def]
+            await send_to_commission(connection, changed, hosted=settings.hosted, known=known)
+
     async def run(update: Report) -> ImportSummary:
         engine = create_engine(_database_url(database_url))
         try:
@@ -91,6 +104,7 @@ def import_command(
                 registry=registry.value,  # type: ignore[arg-type]
                 format=chosen,  # type: ignore[arg-type]
                 progress=update,
+                after_write=after_write,
             )
         finally:
             await engine.dispose()

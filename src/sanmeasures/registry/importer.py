@@ -76,7 +76,7 @@ import gc
 import io
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
@@ -84,7 +84,7 @@ from typing import Any, BinaryIO, Literal
 import sqlalchemy as sa
 from lxml import etree
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from sanmeasures.contract.errors import RULES, Issue, rule
 from sanmeasures.contract.header import EDocHeader
@@ -270,6 +270,10 @@ def format_of(path: Path) -> Format:
     raise ValueError(FILE_FORMAT.render({"path": path})[1])
 
 
+#: Called in each batch's transaction with the certificates the batch changed.
+AfterWrite = Callable[[AsyncConnection, list[RegistrationCertificateDetails]], Awaitable[None]]
+
+
 async def import_file(
     engine: AsyncEngine,
     path: str | Path,
@@ -279,8 +283,12 @@ async def import_file(
     batch_size: int = 2000,
     progress: Progress | None = None,
     source: Source = "import",
+    after_write: AfterWrite | None = None,
 ) -> ImportSummary:
-    """Load a registry dump into ``registry``; ``format`` defaults to the file's suffix (.xml, .csv)."""
+    """Load a registry dump into ``registry``; ``format`` defaults to the file's suffix (.xml, .csv).
+
+    ``after_write`` runs in the transaction of each batch with the certificates it changed (a
+    national node sends them to the Commission from there, Rules §35)."""
     path = Path(path)
     chosen: Format = format or format_of(path)
     if chosen not in ("xml", "csv"):
@@ -290,7 +298,7 @@ async def import_file(
         raise ValueError("batch_size must be at least 1")
     summary = ImportSummary(path=path, registry=registry, format=chosen)
     with _fewer_collections():
-        await _import(engine, path, chosen, summary, registry, source, batch_size, progress)
+        await _import(engine, path, chosen, summary, registry, source, batch_size, progress, after_write)
     return summary
 
 
@@ -329,9 +337,10 @@ async def _import(
     source: str,
     batch_size: int,
     progress: Progress | None,
+    after_write: AfterWrite | None,
 ) -> None:
     started = time.perf_counter()
-    writer = _Writer(engine, registry, source, summary)
+    writer = _Writer(engine, registry, source, summary, after_write)
     total = path.stat().st_size
     with path.open("rb") as raw:
         counted = _Counted(raw)
@@ -396,8 +405,16 @@ class _Writer:
     parses); batches are written one after another, in file order.
     """
 
-    def __init__(self, engine: AsyncEngine, registry: str, source: str, summary: ImportSummary) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        registry: str,
+        source: str,
+        summary: ImportSummary,
+        after_write: AfterWrite | None = None,
+    ) -> None:
         self.engine = engine
+        self.after_write = after_write
         self.registry = registry
         self.source = source
         self.summary = summary
@@ -453,6 +470,11 @@ class _Writer:
                 registry=self.registry,  # type: ignore[arg-type]
                 source=self.source,  # type: ignore[arg-type]
             )
+            changed = [
+                valid.certificate for valid, record in zip(batch, records, strict=True) if record.created
+            ]
+            if changed and self.after_write is not None:
+                await self.after_write(connection, changed)
         created = sum(record.created for record in records)
         self.summary.imported += created
         self.summary.unchanged += len(records) - created
