@@ -143,7 +143,8 @@ class Network:
         return await self.nodes[sender].query(work)
 
     async def wait_settled(self, sent: dict[str, list[str]], timeout: float = 60.0) -> None:
-        """Wait until every delivery of ``sent`` (sender → EDocIds) is accepted, rejected or failed."""
+        """Wait until every delivery of ``sent`` (sender → EDocIds) is settled: accepted (a request perhaps
+        answered already), rejected or failed."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
@@ -152,7 +153,9 @@ class Network:
                 for sender, ids in sent.items()
                 for key, state in (await self.delivery_states(sender, ids)).items()
             }
-            unsettled = {key: s for key, s in states.items() if s not in {"accepted", "rejected", "failed"}}
+            unsettled = {
+                key: s for key, s in states.items() if s not in {"accepted", "answered", "rejected", "failed"}
+            }
             if states and not unsettled:
                 return
             if loop.time() > deadline:

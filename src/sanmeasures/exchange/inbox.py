@@ -48,6 +48,7 @@ class Received:
     sender: Participant
     me: Participant
     document_id: int | None
+    known: tuple[Participant, ...] = ()  # every participant of the deployment (effects may send)
 
 
 class Refusal(Exception):
@@ -191,7 +192,7 @@ class Receiver:
         except (RoutingError, UnknownParticipant) as exc:
             issues.append(routing_issue(str(exc)))
             return None
-        return Received(flow, report, sender, self.me, document_id)
+        return Received(flow, report, sender, self.me, document_id, tuple(self.known))
 
     async def _send_signal(
         self,

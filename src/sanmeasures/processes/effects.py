@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sanmeasures.cases.store import kind_of, record_case_notice
 from sanmeasures.exchange.inbox import Received
 from sanmeasures.measures.store import record_measure_document, record_review
+from sanmeasures.processes import information
 from sanmeasures.processes.case_rules import check_notice
 from sanmeasures.processes.measure_rules import check_measure, check_review
 from sanmeasures.processes.rights import check_answerer, check_sender
@@ -86,6 +87,15 @@ def _answer(*, seen_by_others: bool = False) -> Callable[..., Awaitable[None]]:
     return effect
 
 
+async def _query(connection: AsyncConnection, received: Received) -> None:
+    """§14: the Commission records the query and answers it from its resources at once."""
+    await _request(requests.information_request)(connection, received)
+    if received.me.role == "commission" and received.sender != received.me:
+        await information.answer(
+            connection, received.report.document, commission=received.me, known=received.known
+        )
+
+
 #: One effect per flow of ``exchange/routing.py`` (a test checks that none is missing).
 EFFECTS: dict[str, Callable[[AsyncConnection, Received], Awaitable[None]]] = {
     "registry.certificate": _certificates,
@@ -99,7 +109,7 @@ EFFECTS: dict[str, Callable[[AsyncConnection, Received], Awaitable[None]]] = {
     "measure.review": _review,
     "additional_info.request": _request(requests.additional_info_request),
     "additional_info.answer": _answer(),
-    "information.request": _request(requests.information_request),
+    "information.request": _query,
     "information.answer": _answer(),
 }
 

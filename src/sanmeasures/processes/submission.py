@@ -98,7 +98,7 @@ async def submit(
                 flow=flow,
                 confidentiality=confidentiality,
             )
-            await store(connection, Received(flow, report, sender, sender, queued.document_id))
+            await store(connection, Received(flow, report, sender, sender, queued.document_id, known))
         except RoutingError as exc:
             await connection.rollback()
             return Submission("invalid", edoc_id, flow.name, issues=[routing_issue(str(exc))])
