@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -244,6 +245,10 @@ def messages_list(
 def send(
     file: Annotated[Path, typer.Argument(help="one XML document", exists=True, dir_okay=False)],
     as_: Annotated[str, typer.Option("--as", help="the participant sending it, e.g. authority:KZ")],
+    decision_date: Annotated[
+        datetime | None,
+        typer.Option(help="Rules §17: the authority's decision to report the case", formats=["%Y-%m-%d"]),
+    ] = None,
     database_url: Annotated[str | None, typer.Option(help="default: SANMEASURES_DATABASE_URL")] = None,
 ) -> None:
     """Submit a document as a participant this node hosts: checked, stored and queued for its
@@ -270,6 +275,7 @@ def send(
             file.read_bytes(),
             max_bytes=settings.max_document_bytes,
             confidentiality=settings.confidentiality(),
+            decision_date=decision_date.date() if decision_date else None,
         )
 
     submission = _with_engine(database_url, work)

@@ -200,6 +200,16 @@ async def _one_row_in_every_table(connection) -> None:  # type: ignore[no-untype
             "state": "ready",
         },
         tables.audit_log: {"actor": "operator", "action": "replay", "subject": "x", "detail": {}},
+        tables.notice_timeliness: {
+            "document_id": 1,
+            "country": "KZ",
+            "registration_number": "KZ-2026-1",
+            "decision_date": today,
+            "basis": "decision",
+            "due_on": today,
+            "submitted_on": today,
+            "late": False,
+        },
         tables.api_keys: {"participant": "authority:KZ", "prefix": "smk_0123456789", "key_sha256": "0" * 64},
         tables.form_1kt_revisions: {
             "country": "KZ",

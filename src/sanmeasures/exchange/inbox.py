@@ -9,6 +9,7 @@ Signals coming back move this node's own deliveries on (received, accepted, reje
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
@@ -49,6 +50,7 @@ class Received:
     me: Participant
     document_id: int | None
     known: tuple[Participant, ...] = ()  # every participant of the deployment (effects may send)
+    decision_date: dt.date | None = None  # Rules §17: stated by the sender with its submission
 
 
 class Refusal(Exception):

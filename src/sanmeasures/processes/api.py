@@ -6,9 +6,10 @@ add``. The node answers for the participants it hosts only.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -57,7 +58,14 @@ def _answer(submission: Submission) -> dict[str, Any]:
     openapi_extra=XML_REQUEST_BODY,
 )
 async def post_message(
-    request: Request, participant: Annotated[Participant, Depends(authenticated)]
+    request: Request,
+    participant: Annotated[Participant, Depends(authenticated)],
+    decision_date: Annotated[
+        dt.date | None,
+        Query(
+            description="Rules §17: the date of the authority's decision to report the case (default: item 4)"
+        ),
+    ] = None,
 ) -> JSONResponse:
     settings = request.app.state.settings
     content_type = request.headers.get("content-type", "").split(";")[0].strip()
@@ -74,6 +82,7 @@ async def post_message(
         data,
         max_bytes=settings.max_document_bytes,
         confidentiality=settings.confidentiality(),
+        decision_date=decision_date,
     )
     errors = [issue.as_dict() for issue in submission.issues]
     if submission.outcome == "forbidden":

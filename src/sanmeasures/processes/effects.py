@@ -9,6 +9,7 @@ participants on one database the second application is a no-op.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -18,6 +19,7 @@ from sanmeasures.exchange.inbox import Received
 from sanmeasures.measures.store import record_measure_document, record_review
 from sanmeasures.processes import information
 from sanmeasures.processes.case_rules import check_notice
+from sanmeasures.processes.deadlines import record_timeliness
 from sanmeasures.processes.measure_rules import check_measure, check_review
 from sanmeasures.processes.rights import check_answerer, check_sender
 from sanmeasures.registry.store import record_certificates
@@ -43,7 +45,17 @@ async def _cases(connection: AsyncConnection, received: Received) -> None:
     )
     for element in elements:  # in document order: a later element may update an earlier one
         await check_notice(connection, element, received.document_id)
-        await record_case_notice(connection, element, kind=kind_of(element), document_id=received.document_id)
+        recorded = await record_case_notice(
+            connection, element, kind=kind_of(element), document_id=received.document_id
+        )
+        if recorded.created and received.document_id is not None:
+            await record_timeliness(
+                connection,
+                element,
+                document_id=received.document_id,
+                decision=received.decision_date,
+                submitted_on=dt.datetime.now(dt.UTC).date(),
+            )
 
 
 async def _measures(connection: AsyncConnection, received: Received) -> None:

@@ -7,6 +7,7 @@ whose EDocId was already submitted gets the same answer again and changes nothin
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -50,17 +51,28 @@ async def submit(
     *,
     max_bytes: int = MAX_DOCUMENT_BYTES,
     confidentiality: ConfidentialityPolicy | None = None,
+    decision_date: dt.date | None = None,
 ) -> Submission:
     """Check ``data`` (contract, routing, rights, flow rules) and, when it holds, store and queue it.
 
     ``confidentiality``: the items the sender's law keeps confidential (Rules §39); default: the
-    node's default policy."""
+    node's default policy. ``decision_date``: the authority's decision to report a case (Rules §17),
+    from which its deadline runs."""
     confidentiality = confidentiality or policy()
     report = validate_document(data, max_bytes=max_bytes)
     header = report.header
     edoc_id = header.e_doc_id if header is not None else None
     if not report.ok or header is None or report.structure is None:
         return Submission("invalid", edoc_id, issues=list(report.issues))
+    if decision_date is not None and decision_date > dt.datetime.now(dt.UTC).date():
+        issue = Issue(
+            stage="rule",
+            rule="decision-date",
+            message_ru=f"дата решения {decision_date:%d.%m.%Y} ещё не наступила",
+            message_en=f"the decision date {decision_date.isoformat()} is in the future",
+            paragraph="§17",
+        )
+        return Submission("invalid", edoc_id, issues=[issue])
     try:
         flow = flow_of(header.inf_envelope_code, report.structure.code)
     except RoutingError as exc:
@@ -98,7 +110,8 @@ async def submit(
                 flow=flow,
                 confidentiality=confidentiality,
             )
-            await store(connection, Received(flow, report, sender, sender, queued.document_id, known))
+            received = Received(flow, report, sender, sender, queued.document_id, known, decision_date)
+            await store(connection, received)
         except RoutingError as exc:
             await connection.rollback()
             return Submission("invalid", edoc_id, flow.name, issues=[routing_issue(str(exc))])

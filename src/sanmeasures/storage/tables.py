@@ -373,3 +373,22 @@ api_keys = sa.Table(
     sa.Column("revoked_at", Moment),
     _now(),
 )
+
+# --- Rules §17: a morbidity case is reported within 3 working days of the authority's decision ------
+notice_timeliness = sa.Table(
+    "notice_timeliness",
+    metadata,
+    _key(),
+    sa.Column("document_id", Key, sa.ForeignKey("documents.id"), nullable=False),
+    sa.Column("country", sa.String(2), nullable=False),
+    sa.Column("registration_number", sa.String(40), nullable=False),
+    sa.Column("decision_date", sa.Date, nullable=False),
+    # "decision": stated by the sending authority; "notice": Table 2 item 4 (all a recipient knows)
+    sa.Column("basis", sa.String(8), nullable=False),
+    sa.Column("due_on", sa.Date, nullable=False),
+    sa.Column("submitted_on", sa.Date, nullable=False),
+    sa.Column("late", sa.Boolean, nullable=False),
+    _now(),
+    sa.UniqueConstraint("document_id", "registration_number"),
+    sa.CheckConstraint("basis in ('decision', 'notice')", name="basis"),
+)
