@@ -17,17 +17,11 @@ from typing import Any
 from sanmeasures.contract.classifiers import code_list
 from sanmeasures.contract.examples import example_document
 from sanmeasures.contract.structures.certificate import RegistrationCertificateDetails
+from sanmeasures.exchange.participants import AUTHORITY_NAMES
 
 MEMBER_STATES = ("AM", "BY", "KZ", "KG", "RU")
 COUNTRY_LIST = "P.CLS.019"
 
-AUTHORITIES = {
-    "AM": "Инспекционный орган по безопасности пищевых продуктов Республики Армения",
-    "BY": "Министерство здравоохранения Республики Беларусь",
-    "KZ": "Комитет санитарно-эпидемиологического контроля Министерства здравоохранения Республики Казахстан",
-    "KG": "Департамент профилактики заболеваний и госсанэпиднадзора Министерства здравоохранения Кыргызской Республики",
-    "RU": "Федеральная служба по надзору в сфере защиты прав потребителей и благополучия человека",
-}
 CITIES = {
     "AM": ("Ереван", "Гюмри", "Ванадзор"),
     "BY": ("Минск", "Гомель", "Брест", "Витебск"),
@@ -164,7 +158,7 @@ def certificate(rng: random.Random, sequence: int, *, today: dt.date) -> Registr
         ],
         "unified_authority_details": {
             "unified_country_code": {"value": country, "code_list_id": COUNTRY_LIST},
-            "authority_name": AUTHORITIES[country],
+            "authority_name": AUTHORITY_NAMES[country],
         },
     }
     return RegistrationCertificateDetails.model_validate(data)
@@ -219,7 +213,7 @@ def alerts(count: int, *, seed: int = 2020, today: dt.date | None = None) -> Ite
         case.end_date = None
         if case.unified_authority_details is not None:
             case.unified_authority_details.unified_country_code = None
-            case.unified_authority_details.authority_name = AUTHORITIES[country]
+            case.unified_authority_details.authority_name = AUTHORITY_NAMES[country]
         if morbidity:
             _vary_morbidity(rng, case, reported)
         else:

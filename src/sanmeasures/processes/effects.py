@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sanmeasures.cases.store import kind_of, record_case_notice
 from sanmeasures.exchange.inbox import Received
 from sanmeasures.measures.store import record_measure_document, record_review
-from sanmeasures.processes import information
+from sanmeasures.processes import information, protocols
 from sanmeasures.processes.case_rules import check_notice
 from sanmeasures.processes.deadlines import record_timeliness
 from sanmeasures.processes.measure_rules import check_measure, check_review
@@ -108,6 +108,16 @@ async def _query(connection: AsyncConnection, received: Received) -> None:
         )
 
 
+async def _protocol_request(connection: AsyncConnection, received: Received) -> None:
+    """§36: the issuing authority records the request and refuses at once a certificate it never issued."""
+    await _request(requests.laboratory_protocol_request)(connection, received)
+    issuer = received.report.document.certificate_number[:2]
+    if received.me.role == "authority" and received.me.country == issuer and received.sender != received.me:
+        await protocols.refuse_if_unknown(
+            connection, received.report.document, me=received.me, known=received.known
+        )
+
+
 #: One effect per flow of ``exchange/routing.py`` (a test checks that none is missing).
 EFFECTS: dict[str, Callable[[AsyncConnection, Received], Awaitable[None]]] = {
     "registry.certificate": _certificates,
@@ -115,7 +125,7 @@ EFFECTS: dict[str, Callable[[AsyncConnection, Received], Awaitable[None]]] = {
     "dangerous_product.notice": _cases,
     "production_violation.notice": _request(requests.production_violation_notice),
     "production_violation.answer": _answer(seen_by_others=True),
-    "laboratory_protocol.request": _request(requests.laboratory_protocol_request),
+    "laboratory_protocol.request": _protocol_request,
     "laboratory_protocol.answer": _answer(),
     "measure.notice": _measures,
     "measure.review": _review,
