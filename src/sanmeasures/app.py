@@ -22,7 +22,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.engine = create_engine(settings.database_url)
+        app.state.engine = create_engine(settings.database_url, **settings.engine_options())
         app.state.exchange = None
         try:
             if settings.exchange:

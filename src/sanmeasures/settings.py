@@ -29,6 +29,8 @@ class Settings:
     max_document_bytes: int = MAX_DOCUMENT_BYTES
     #: The embedded default is a SQLite file; production uses postgresql+asyncpg://…
     database_url: str = "sqlite+aiosqlite:///var/sanmeasures.sqlite3"
+    #: PostgreSQL connections a node keeps (and as many more at peaks): several nodes share a server.
+    database_pool: int = 5
     #: ``embedded`` (queues in the node's database) or an AMQP URL (amqp://user:pass@host:5672/vhost).
     broker_url: str = EMBEDDED_BROKER
     #: Prefix of every RabbitMQ exchange and queue name ("" in production; tests keep apart with it).
@@ -51,6 +53,11 @@ class Settings:
     def embedded_broker(self) -> bool:
         return self.broker_url == EMBEDDED_BROKER
 
+    def engine_options(self) -> dict[str, int]:
+        if not self.database_url.startswith("postgresql"):
+            return {}
+        return {"pool_size": self.database_pool, "max_overflow": self.database_pool}
+
     def confidentiality(self) -> ConfidentialityPolicy:
         """The §39 policy; a mandatory or unknown item is refused here, at start-up."""
         return policy() if self.confidential_items is None else policy(self.confidential_items)
@@ -66,6 +73,7 @@ class Settings:
             port=int(env.get("SANMEASURES_PORT", cls.port)),
             max_document_bytes=int(env.get("SANMEASURES_MAX_DOCUMENT_BYTES", cls.max_document_bytes)),
             database_url=env.get("SANMEASURES_DATABASE_URL", cls.database_url),
+            database_pool=int(env.get("SANMEASURES_DATABASE_POOL", cls.database_pool)),
             broker_url=env.get("SANMEASURES_BROKER_URL", cls.broker_url),
             broker_namespace=env.get("SANMEASURES_BROKER_NAMESPACE", cls.broker_namespace),
             participants=_listed(env["SANMEASURES_PARTICIPANTS"])

@@ -8,16 +8,20 @@ nodes start in seconds.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from sanmeasures.app import create_app
 from sanmeasures.exchange.participants import Participant
 from sanmeasures.exchange.runtime import Exchange
+from sanmeasures.processes.credentials import issue_key
 from sanmeasures.processes.effects import store
 from sanmeasures.processes.submission import Submission, submit
 from sanmeasures.settings import Settings
@@ -76,6 +80,7 @@ def node_settings(
         broker_url=broker_url,
         participants=tuple(deployment),
         participant=participant,
+        database_pool=4,  # eight nodes share one PostgreSQL server (100 connections)
     )
 
 
@@ -85,6 +90,7 @@ class Node:
     database_url: str
     engine: AsyncEngine
     exchange: Exchange | None = None
+    api: httpx.AsyncClient | None = None  # the node's HTTP API, with the participant's key
 
     async def query(self, work: Callable[[AsyncConnection], Awaitable[Any]]) -> Any:
         async with self.engine.connect() as connection:
@@ -96,6 +102,7 @@ class Network:
     deployment: tuple[str, ...]
     broker_url: str
     nodes: dict[str, Node] = field(default_factory=dict)
+    _apps: contextlib.AsyncExitStack = field(default_factory=contextlib.AsyncExitStack)
 
     @property
     def known(self) -> tuple[Participant, ...]:
@@ -105,8 +112,7 @@ class Network:
         """Create every node's database; start the exchange of ``running`` (default: every node)."""
         for participant in self.deployment:
             url = await new_database()
-            # Eight nodes share one PostgreSQL server (100 connections): each keeps a small pool.
-            engine = create_engine(url, pool_size=4, max_overflow=4)
+            engine = create_engine(url, **node_settings(participant, url, "", ()).engine_options())
             self.nodes[participant] = Node(Participant.parse(participant), url, engine)
         for participant in self.deployment if running is None else running:
             await self.start_exchange(participant)
@@ -117,11 +123,39 @@ class Network:
         node.exchange = Exchange(settings, node.engine, effect=store, relay_idle_seconds=0.05)
         await node.exchange.start()
 
+    async def start_api(self) -> None:
+        """Run every node as its HTTP application (its lifespan starts its exchange), each with an API
+        key of its participant: submissions then go through POST /api/v1/messages."""
+        for participant in self.deployment:
+            url = await new_database()
+            settings = node_settings(participant, url, self.broker_url, self.deployment)
+            app = create_app(settings)
+            await self._apps.enter_async_context(app.router.lifespan_context(app))
+            engine: AsyncEngine = app.state.engine
+            async with engine.begin() as connection:
+                key = (await issue_key(connection, Participant.parse(participant))).key
+            client = httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app),
+                base_url=f"http://{participant.replace(':', '-')}",
+                headers={"Authorization": f"Bearer {key}"},
+            )
+            await self._apps.enter_async_context(client)
+            self.nodes[participant] = Node(Participant.parse(participant), url, engine, api=client)
+
+    async def post(self, participant: str, data: bytes, **params: str) -> httpx.Response:
+        api = self.nodes[participant].api
+        assert api is not None, "start the network with start_api()"
+        return await api.post(
+            "/api/v1/messages", content=data, params=params, headers={"Content-Type": "application/xml"}
+        )
+
     async def stop(self) -> None:
+        await self._apps.aclose()  # the applications stop their exchanges and dispose of their engines
         for node in self.nodes.values():
-            if node.exchange is not None:
-                await node.exchange.stop()
-            await node.engine.dispose()
+            if node.api is None:  # started without its application
+                if node.exchange is not None:
+                    await node.exchange.stop()
+                await node.engine.dispose()
             await drop_database(node.database_url)
 
     async def submit(self, participant: str, data: bytes) -> Submission:
