@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-storage clean
+.PHONY: run test lint bench bench-storage bench-exchange clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ bench: $(STAMP)
 bench-storage: $(STAMP)
 	$(BIN)/python bench/registry.py --certificates 1000000
 	$(BIN)/python bench/search.py --certificates 1000000 --cases 100000
+
+# PostgreSQL at 127.0.0.1:5432 and RabbitMQ at 127.0.0.1:5672 (with rabbitmqctl); six node processes, their
+# databases and virtual hosts are created and removed by the script (a few minutes).
+bench-exchange: $(STAMP)
+	$(BIN)/python bench/exchange.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -41,6 +41,15 @@ async def run_nodes(engine):  # type: ignore[no-untyped-def]
     return broker, relays
 
 
+async def stop(broker, relays) -> None:  # type: ignore[no-untyped-def]
+    """Stop the relays and wait until they have (a relay cut off mid-transaction would otherwise still
+    be using the database when the test's engine is disposed)."""
+    for task in relays:
+        task.cancel()
+    await asyncio.gather(*relays, return_exceptions=True)
+    await broker.close()
+
+
 async def wait_for(engine, condition, timeout: float = 20.0):  # type: ignore[no-untyped-def]
     async with asyncio.timeout(timeout):
         while True:
@@ -100,13 +109,14 @@ async def test_a_notice_reaches_every_recipient_once_and_the_sender_holds_every_
             versions = (
                 await connection.execute(sa.select(sa.func.count()).select_from(case_versions))
             ).scalar_one()
-        assert timeline[0] == "queued" and timeline[1] == "sent" and timeline[-1] == "accepted"
+        # The broker's confirm and the recipient's signals race: a signal that wins skips the states
+        # before it (a late "sent" or receipt never moves a delivery back).
+        assert timeline[0] == "queued" and timeline[-1] == "accepted"
+        assert timeline[1:-1] in ([], ["sent"], ["received"], ["sent", "received"])
         assert received == 5  # one inbox entry per recipient
         assert versions == 1  # the Commission stored the case once
     finally:
-        for task in relays:
-            task.cancel()
-        await broker.close()
+        await stop(broker, relays)
 
 
 async def test_a_repeated_document_changes_nothing_and_gets_its_original_signals(engine) -> None:  # type: ignore[no-untyped-def]
@@ -129,9 +139,7 @@ async def test_a_repeated_document_changes_nothing_and_gets_its_original_signals
             received = (await connection.execute(sa.select(sa.func.count()).select_from(inbox))).scalar_one()
         assert received == 5  # still one entry per recipient: the repeat changed nothing
     finally:
-        for task in relays:
-            task.cancel()
-        await broker.close()
+        await stop(broker, relays)
 
 
 async def test_an_invalid_document_is_rejected_with_the_contract_errors(engine) -> None:  # type: ignore[no-untyped-def]
@@ -158,6 +166,4 @@ async def test_an_invalid_document_is_rejected_with_the_contract_errors(engine) 
         assert "T2/8.1" in errors  # the rejection carries the contract's error, with its item
         assert versions == 0  # nothing of a rejected document reaches the resources
     finally:
-        for task in relays:
-            task.cancel()
-        await broker.close()
+        await stop(broker, relays)

@@ -499,7 +499,9 @@ async def find_case_id(
     rows = (
         await connection.execute(
             sa.select(cases.c.id, cases.c.kind).where(
-                cases.c.country == country, cases.c.registration_number == registration_number
+                cases.c.kind.in_(prefer),  # the unique (kind, country, number) index leads with the kind
+                cases.c.country == country,
+                cases.c.registration_number == registration_number,
             )
         )
     ).all()

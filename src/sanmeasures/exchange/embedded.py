@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -23,6 +24,7 @@ from sanmeasures.exchange.topology import DELIVERY_LIMIT, routing_key
 from sanmeasures.storage.tables import broker_messages
 
 #: A consumer that found nothing waits this long before looking again (a publish wakes it at once).
+log = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
 
 
@@ -108,11 +110,18 @@ class EmbeddedBroker:
     async def _run(self, participant: str, handler: Handler) -> None:
         wake = self._event(participant)
         while not self._closing:
-            claimed = await self._claim(participant)
+            try:
+                claimed = await self._claim(participant)
+            except sa.exc.SQLAlchemyError as exc:  # a busy or restarting database must not stop the consumer
+                log.warning("could not claim a message for %s (%s); trying again", participant, exc)
+                await asyncio.sleep(POLL_SECONDS)
+                continue
             if claimed is None:
                 wake.clear()
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(wake.wait(), POLL_SECONDS)
+                    async with asyncio.timeout(POLL_SECONDS):
+                        await wake.wait()
                 continue
             await self._deliver(claimed, handler)
 
@@ -156,6 +165,12 @@ class EmbeddedBroker:
         try:
             await handler(delivery)
         except Exception as exc:  # the handler failed: deliver again, up to the limit
+            log.warning(
+                "handler failed on %s for %s (%s); it will be delivered again",
+                envelope.edoc_id,
+                row.queue,
+                exc,
+            )
             if not settled:
                 if row.delivery_count + 1 >= self.delivery_limit:
                     await self._settle(row.id, "dead", f"delivery_limit: {type(exc).__name__}: {exc}")

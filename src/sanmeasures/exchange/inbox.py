@@ -87,14 +87,17 @@ async def no_effect(_connection: AsyncConnection, _received: Received) -> None:
     return None
 
 
+#: What an effect raises to refuse a document for good. Anything else (a database that is busy or
+#: gone, a bug) is not the document's fault: the transaction is rolled back and the message is
+#: delivered again, never rejected.
+REFUSALS = (Refusal, ValueError, LookupError)
+
+
 def effect_issue(exc: Exception, edoc_id: str | None) -> Issue:
-    """The rejection an effect's exception stands for."""
+    """The rejection a refusal (one of :data:`REFUSALS`) stands for."""
     if isinstance(exc, Refusal):
         return exc.issue
-    if isinstance(exc, ValueError | LookupError):  # a store's own refusal, with its message
-        log.info("document %s refused by its effect: %s", edoc_id, exc)
-    else:
-        log.exception("document %s: its effect failed", edoc_id)
+    log.info("document %s refused by its effect: %s", edoc_id, exc)
     return Issue(stage="rule", rule="effect", message_ru=str(exc), message_en=str(exc), xpath="/")
 
 
@@ -111,6 +114,7 @@ class Receiver:
     known: Iterable[Participant]
     effect: Effect = no_effect
     parameters: dict[str, TransactionParameters] | None = None  # per flow; default: the templates'
+    after_commit: Callable[[], None] | None = None  # e.g. wake the relay: signals were queued
 
     async def handle(self, delivery: Delivery) -> None:
         envelope = delivery.envelope
@@ -119,6 +123,8 @@ class Receiver:
                 await self._signal(connection, delivery)
             else:
                 await self._business(connection, delivery)
+        if self.after_commit is not None:
+            self.after_commit()
         await delivery.ack()  # only after the commit: a crash before it means a redelivery, not a loss
 
     # --- business documents -------------------------------------------------------------------------
@@ -160,7 +166,7 @@ class Receiver:
             try:
                 async with connection.begin_nested():
                     await self.effect(connection, received)
-            except Exception as exc:  # a flow rule or a store refused it: a rejection that names why
+            except REFUSALS as exc:  # a flow rule or a store refused it: a rejection that names why
                 issues.append(effect_issue(exc, envelope.edoc_id))
         outcome = "rejected" if issues else "accepted"
         if received is not None and not issues and received.flow.answers is not None:

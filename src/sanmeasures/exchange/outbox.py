@@ -9,10 +9,11 @@ in time is sent again with the same EDocId, ``repeats`` times, then recorded as 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -134,36 +135,40 @@ class Relay:
     senders: tuple[str, ...]
     parameters: dict[str, TransactionParameters] | None = None  # per flow; default: the templates'
     batch: int = 200
+    _wake: asyncio.Event = field(default_factory=asyncio.Event, init=False, repr=False)
 
     async def step(self) -> int:
         """Publish what is due and time out what waited too long; returns how many were published."""
         moment = now()
+        columns = (
+            deliveries,
+            documents.c.xml,
+            documents.c.edoc_ref_id,
+            documents.c.structure_code,
+            documents.c.sender,
+        )
+        # Two indexed looks rather than one OR: what is queued, and what waited past its deadline (a
+        # signal, or a request's answer, that did not come in time).
+        conditions = (
+            sa.and_(deliveries.c.state == "queued", deliveries.c.next_attempt_at <= moment),
+            sa.and_(
+                deliveries.c.deadline_at <= moment, deliveries.c.state.in_(("sent", "received", "accepted"))
+            ),
+        )
+        due = []
         async with self.engine.connect() as connection:
-            due = (
-                await connection.execute(
-                    sa.select(
-                        deliveries,
-                        documents.c.xml,
-                        documents.c.edoc_ref_id,
-                        documents.c.structure_code,
-                        documents.c.sender,
+            for condition in conditions:
+                due += (
+                    await connection.execute(
+                        sa.select(*columns)
+                        .join(documents, documents.c.id == deliveries.c.document_id)
+                        .where(condition, documents.c.sender.in_(self.senders))  # this node's own messages
+                        .order_by(deliveries.c.id)
+                        .limit(self.batch)
                     )
-                    .join(documents, documents.c.id == deliveries.c.document_id)
-                    .where(
-                        documents.c.sender.in_(self.senders),  # this node's own messages only
-                        sa.or_(
-                            sa.and_(deliveries.c.state == "queued", deliveries.c.next_attempt_at <= moment),
-                            # a signal, or a request's answer, did not come in time
-                            sa.and_(
-                                deliveries.c.state.in_(("sent", "received", "accepted")),
-                                deliveries.c.deadline_at <= moment,
-                            ),
-                        ),
-                    )
-                    .order_by(deliveries.c.id)
-                    .limit(self.batch)
-                )
-            ).all()
+                ).all()
+        if not due:
+            return 0
         to_publish = []
         async with self.engine.begin() as connection:
             for row in due:
@@ -176,8 +181,13 @@ class Relay:
                     await self._mark(connection, row, "failed", error=error)
                 else:
                     to_publish.append((row, parameters))
-        # Publishes of one batch go out together: the broker confirms them in parallel.
-        outcomes = await asyncio.gather(*(self._publish(row) for row, _ in to_publish))
+        if not to_publish:
+            return 0
+        # Publishes of one batch go out together: the broker confirms them in parallel. A task group, not
+        # gather: if the relay is cancelled, every publish is cancelled and awaited before it stops.
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(self._publish(row)) for row, _ in to_publish]
+        outcomes = [task.result() for task in tasks]
         async with self.engine.begin() as connection:
             for (row, parameters), failure in zip(to_publish, outcomes, strict=True):
                 if failure is not None:
@@ -247,11 +257,22 @@ class Relay:
         if updated.rowcount:
             await record_event(connection, row.id, state, attempt=attempts, error=error)
 
+    def wake(self) -> None:
+        """Something was queued in this process: look now rather than at the next poll."""
+        self._wake.set()
+
     async def run(self, idle_seconds: float = 0.2) -> None:
+        """Publish until cancelled; between steps wait for :meth:`wake` or ``idle_seconds`` (what other
+        processes queue, and deadlines passing, are found by polling)."""
         while True:
+            self._wake.clear()
             try:
                 if await self.step():
                     continue
             except Exception:  # a database or broker hiccup must not stop the relay; it is logged
                 log.exception("relay step failed; retrying")
-            await asyncio.sleep(idle_seconds)
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation that
+            # coincides with its timeout, and the relay would never stop.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(idle_seconds):
+                    await self._wake.wait()

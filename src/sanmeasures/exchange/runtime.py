@@ -36,7 +36,11 @@ class BrokerUnavailable(RuntimeError):
 def make_broker(settings: Settings, engine: AsyncEngine) -> Broker:
     if settings.embedded_broker:
         return EmbeddedBroker(engine, settings.participants)
-    return RabbitMqBroker(settings.broker_url, settings.participants, namespace=settings.broker_namespace)
+    # No more messages in hand than database connections to process them with.
+    prefetch = 2 * settings.database_pool
+    return RabbitMqBroker(
+        settings.broker_url, settings.participants, namespace=settings.broker_namespace, prefetch=prefetch
+    )
 
 
 def check_deployment(settings: Settings) -> None:
@@ -58,6 +62,7 @@ class Exchange:
     effect: Effect = no_effect
     relay_idle_seconds: float = 0.2
     broker: Broker | None = None
+    relay: Relay | None = field(default=None, init=False)
     _relay: asyncio.Task[None] | None = field(default=None, init=False)
 
     @property
@@ -80,12 +85,19 @@ class Exchange:
                 f"(wrong address, virtual host or credentials?): {exc!r}"
             ) from exc
         known = self.known
+        self.relay = Relay(self.engine, self.broker, self.settings.hosted)
         for participant in self.hosted:
-            receiver = Receiver(self.engine, participant, known, effect=self.effect)
+            receiver = Receiver(
+                self.engine, participant, known, effect=self.effect, after_commit=self.relay.wake
+            )
             await self.broker.consume(participant.id, receiver.handle)
-        relay = Relay(self.engine, self.broker, self.settings.hosted)
-        self._relay = asyncio.create_task(relay.run(self.relay_idle_seconds), name="relay")
+        self._relay = asyncio.create_task(self.relay.run(self.relay_idle_seconds), name="relay")
         log.info("exchange started for %s", ", ".join(self.settings.hosted))
+
+    def wake(self) -> None:
+        """A submission committed in this process: publish it now."""
+        if self.relay is not None:
+            self.relay.wake()
 
     async def healthy(self) -> bool:
         return (

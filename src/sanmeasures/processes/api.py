@@ -84,6 +84,8 @@ async def post_message(
         confidentiality=settings.confidentiality(),
         decision_date=decision_date,
     )
+    if submission.outcome == "accepted" and request.app.state.exchange is not None:
+        request.app.state.exchange.wake()
     errors = [issue.as_dict() for issue in submission.issues]
     if submission.outcome == "forbidden":
         return JSONResponse({"edoc_id": submission.edoc_id, "errors": errors}, status_code=403)

@@ -18,7 +18,7 @@ from sanmeasures.contract.errors import Issue
 from sanmeasures.contract.pipeline import validate_document
 from sanmeasures.contract.safe_xml import MAX_DOCUMENT_BYTES
 from sanmeasures.exchange.confidentiality import ConfidentialityPolicy, policy
-from sanmeasures.exchange.inbox import Received, effect_issue, routing_issue
+from sanmeasures.exchange.inbox import REFUSALS, Received, effect_issue, routing_issue
 from sanmeasures.exchange.outbox import enqueue
 from sanmeasures.exchange.participants import Participant
 from sanmeasures.exchange.routing import RoutingError, flow_of
@@ -118,7 +118,7 @@ async def submit(
         except DocumentConflict:
             await connection.rollback()
             return Submission("invalid", edoc_id, flow.name, issues=[_conflict(edoc_id)])
-        except Exception as exc:  # a flow rule or a store refused it
+        except REFUSALS as exc:  # a flow rule or a store refused it (a database failure is raised)
             await connection.rollback()
             return Submission("invalid", edoc_id, flow.name, issues=[effect_issue(exc, edoc_id)])
         recipients = (

@@ -39,9 +39,10 @@ def _sqlite_connect(dbapi_connection: Any, record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    # A deferred transaction that reads and then writes fails ("database is locked") when another
-    # connection wrote in between; taking the write lock at BEGIN makes it wait its turn instead
-    # (busy timeout). It also makes SAVEPOINTs behave as on PostgreSQL.
+    # A deferred transaction that reads and then writes fails at once ("database is locked") when
+    # another connection wrote in between; taking the write lock at BEGIN makes it wait its turn
+    # (busy timeout) instead. The embedded node is one process with a few tasks, so serialising its
+    # transactions costs little. Emitting BEGIN ourselves also makes SAVEPOINTs behave as on PostgreSQL.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 

@@ -303,6 +303,7 @@ deliveries = sa.Table(
         "state in ('queued', 'sent', 'received', 'accepted', 'rejected', 'answered', 'failed')", name="state"
     ),
     sa.Index(None, "state", "next_attempt_at"),
+    sa.Index(None, "deadline_at"),  # the relay's look for signals and answers overdue
 )
 #: Every state a delivery passed through, with what caused it: the timeline of a message.
 delivery_events = sa.Table(
