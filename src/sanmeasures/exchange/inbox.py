@@ -21,11 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from sanmeasures.contract.errors import Issue
 from sanmeasures.contract.header import EDocHeader
-from sanmeasures.contract.pipeline import Report, encode, validate_document
+from sanmeasures.contract.pipeline import Report, validate_document
 from sanmeasures.contract.structures.processing_result import ProcessingResultDetails
 from sanmeasures.contract.structures.receipt import AnswerEDocHeader, EDocReceiptDetails
 from sanmeasures.exchange.broker import Delivery
-from sanmeasures.exchange.outbox import enqueue, now, record_event
+from sanmeasures.exchange.outbox import now, record_event, send_document
 from sanmeasures.exchange.participants import Participant, UnknownParticipant
 from sanmeasures.exchange.routing import SIGNALS, Flow, RoutingError, flow_of
 from sanmeasures.exchange.transactions import TransactionParameters, parameters_for
@@ -240,15 +240,8 @@ class Receiver:
                 processing_result_v2_code=REJECTED if issues else ACCEPTED,
                 description_text=text,
             )
-        queued = await enqueue(
-            connection,
-            data=encode(document, pretty=False),
-            document=document,
-            structure_code=header.e_doc_code,
-            sender=self.me,
-            known=self.known,
-            recipients=[to],
-            flow=signal_flow(receipt),
+        queued = await send_document(
+            connection, document, flow=signal_flow(receipt), sender=self.me, known=self.known, recipients=[to]
         )
         return queued.document_id
 

@@ -119,6 +119,28 @@ async def enqueue(
     return Enqueued(stored.id, created)
 
 
+async def send_document(
+    connection: AsyncConnection,
+    document: Any,
+    *,
+    flow: Flow,
+    sender: Participant,
+    known: Iterable[Participant],
+    recipients: list[str] | None = None,
+) -> Enqueued:
+    """Queue a document the node writes itself (an automatic answer, a signal, a registry change)."""
+    return await enqueue(
+        connection,
+        data=encode(document, pretty=False),
+        document=document,
+        structure_code=flow.structure,
+        sender=sender,
+        known=known,
+        recipients=recipients,
+        flow=flow,
+    )
+
+
 @dataclass(frozen=True)
 class Enqueued:
     document_id: int

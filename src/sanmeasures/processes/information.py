@@ -17,11 +17,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sanmeasures.contract.pipeline import encode
 from sanmeasures.contract.simple_content import QualifiedCode
 from sanmeasures.contract.structures import information_request as irq
 from sanmeasures.contract.structures.receipt import AnswerEDocHeader
-from sanmeasures.exchange.outbox import enqueue
+from sanmeasures.exchange.outbox import send_document
 from sanmeasures.exchange.participants import Participant
 from sanmeasures.exchange.routing import BY_NAME
 from sanmeasures.storage import search
@@ -167,13 +166,5 @@ async def answer(
             "description_text": more,
         }
     )
-    await enqueue(
-        connection,
-        data=encode(document, pretty=False),
-        document=document,
-        structure_code=FLOW.structure,
-        sender=commission,
-        known=known,
-        flow=FLOW,
-    )
+    await send_document(connection, document, flow=FLOW, sender=commission, known=known)
     return header.e_doc_id

@@ -14,11 +14,10 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sanmeasures.contract.pipeline import encode
 from sanmeasures.contract.simple_content import QualifiedCode
 from sanmeasures.contract.structures import laboratory_protocol as lab
 from sanmeasures.contract.structures.receipt import AnswerEDocHeader
-from sanmeasures.exchange.outbox import enqueue
+from sanmeasures.exchange.outbox import send_document
 from sanmeasures.exchange.participants import AUTHORITY_NAMES, Participant
 from sanmeasures.exchange.routing import BY_NAME
 from sanmeasures.registry.store import history
@@ -63,13 +62,5 @@ async def refuse_if_unknown(
             "в национальной части единого реестра не найдено.",
         }
     )
-    await enqueue(
-        connection,
-        data=encode(answer, pretty=False),
-        document=answer,
-        structure_code=FLOW.structure,
-        sender=me,
-        known=known,
-        flow=FLOW,
-    )
+    await send_document(connection, answer, flow=FLOW, sender=me, known=known)
     return header.e_doc_id

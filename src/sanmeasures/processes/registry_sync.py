@@ -11,12 +11,11 @@ from collections.abc import Iterable
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sanmeasures.contract.header import EDocHeader
-from sanmeasures.contract.pipeline import encode
 from sanmeasures.contract.structures.certificate import (
     RegistrationCertificateDetails,
     StateRegistrationCertificateDetails,
 )
-from sanmeasures.exchange.outbox import enqueue
+from sanmeasures.exchange.outbox import send_document
 from sanmeasures.exchange.participants import Participant, authority
 from sanmeasures.exchange.routing import BY_NAME
 
@@ -52,14 +51,6 @@ async def send_to_commission(
         document = StateRegistrationCertificateDetails(
             e_doc_header=header, registration_certificate_details=own
         )
-        await enqueue(
-            connection,
-            data=encode(document, pretty=False),
-            document=document,
-            structure_code=FLOW.structure,
-            sender=Participant.parse(sender),
-            known=known,
-            flow=FLOW,
-        )
+        await send_document(connection, document, flow=FLOW, sender=Participant.parse(sender), known=known)
         sent.append(header.e_doc_id)
     return sent
