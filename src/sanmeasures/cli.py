@@ -241,6 +241,21 @@ def messages_list(
         )
 
 
+def _participant(text: str, among: tuple[str, ...] | None = None, outside: str = ""):  # type: ignore[no-untyped-def]
+    """The participant ``text`` names (exit 2 when malformed, or not ``among`` the ids given)."""
+    from sanmeasures.exchange.participants import Participant, UnknownParticipant
+
+    try:
+        who = Participant.parse(text)
+    except UnknownParticipant as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    if among is not None and who.id not in among:
+        typer.echo(f"{who.id}: {outside}", err=True)
+        raise typer.Exit(2)
+    return who
+
+
 @app.command()
 def send(
     file: Annotated[Path, typer.Argument(help="one XML document", exists=True, dir_okay=False)],
@@ -253,25 +268,16 @@ def send(
 ) -> None:
     """Submit a document as a participant this node hosts: checked, stored and queued for its
     recipients exactly as `POST /api/v1/messages` does (the running node's relay sends it)."""
-    from sanmeasures.exchange.participants import Participant, UnknownParticipant
     from sanmeasures.processes.submission import submit
 
     settings = Settings.from_env()
-    try:
-        sender = Participant.parse(as_)
-    except UnknownParticipant as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
-    if sender.id not in settings.hosted:
-        typer.echo(f"this node hosts {', '.join(settings.hosted)}, not {sender.id}", err=True)
-        raise typer.Exit(2)
-    known = tuple(Participant.parse(p) for p in settings.participants)
+    sender = _participant(as_, settings.hosted, f"this node hosts {', '.join(settings.hosted)}")
 
     async def work(engine):  # type: ignore[no-untyped-def]
         return await submit(
             engine,
             sender,
-            known,
+            settings.known,
             file.read_bytes(),
             max_bytes=settings.max_document_bytes,
             confidentiality=settings.confidentiality(),
@@ -300,18 +306,10 @@ def participants_add(
     database_url: Annotated[str | None, typer.Option(help="default: SANMEASURES_DATABASE_URL")] = None,
 ) -> None:
     """Issue an API key to a participant of the deployment (shown once; only its hash is kept)."""
-    from sanmeasures.exchange.participants import Participant, UnknownParticipant
     from sanmeasures.processes.credentials import issue_key
 
     settings = Settings.from_env()
-    try:
-        who = Participant.parse(participant)
-    except UnknownParticipant as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
-    if who.id not in settings.participants:
-        typer.echo(f"{who.id} is not a participant of this deployment (SANMEASURES_PARTICIPANTS)", err=True)
-        raise typer.Exit(2)
+    who = _participant(participant, settings.participants, "not a participant of this deployment")
 
     async def work(engine):  # type: ignore[no-untyped-def]
         async with engine.begin() as connection:
@@ -327,14 +325,9 @@ def participants_revoke(
     database_url: Annotated[str | None, typer.Option(help="default: SANMEASURES_DATABASE_URL")] = None,
 ) -> None:
     """Withdraw every API key of a participant."""
-    from sanmeasures.exchange.participants import Participant, UnknownParticipant
     from sanmeasures.processes.credentials import revoke_keys
 
-    try:
-        who = Participant.parse(participant)
-    except UnknownParticipant as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
+    who = _participant(participant)
 
     async def work(engine):  # type: ignore[no-untyped-def]
         async with engine.begin() as connection:

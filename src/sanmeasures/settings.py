@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from sanmeasures.contract.safe_xml import MAX_DOCUMENT_BYTES
 from sanmeasures.exchange.confidentiality import ConfidentialityPolicy, parse_items, policy
-from sanmeasures.exchange.participants import REFERENCE_DEPLOYMENT
+from sanmeasures.exchange.participants import REFERENCE_DEPLOYMENT, Participant
 
 EMBEDDED_BROKER = "embedded"
 
@@ -48,6 +48,11 @@ class Settings:
     @property
     def hosted(self) -> tuple[str, ...]:
         return (self.participant,) if self.participant else self.participants
+
+    @property
+    def known(self) -> tuple[Participant, ...]:
+        """Every participant of the deployment, parsed (routing needs them)."""
+        return tuple(Participant.parse(p) for p in self.participants)
 
     @property
     def embedded_broker(self) -> bool:

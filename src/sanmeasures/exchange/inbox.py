@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +24,7 @@ from sanmeasures.contract.pipeline import Report, validate_document
 from sanmeasures.contract.structures.processing_result import ProcessingResultDetails
 from sanmeasures.contract.structures.receipt import AnswerEDocHeader, EDocReceiptDetails
 from sanmeasures.exchange.broker import Delivery
-from sanmeasures.exchange.outbox import now, record_event, send_document
+from sanmeasures.exchange.outbox import new_header, now, record_event, send_document
 from sanmeasures.exchange.participants import Participant, UnknownParticipant
 from sanmeasures.exchange.routing import SIGNALS, Flow, RoutingError, flow_of
 from sanmeasures.exchange.transactions import TransactionParameters, parameters_for
@@ -211,32 +210,19 @@ class Receiver:
         receipt: bool = False,
         issues: list[Issue] = (),
     ) -> int:
-        moment = now()
         if receipt:
-            header = AnswerEDocHeader(
-                inf_envelope_code=RECEIPT_CODE,
-                e_doc_code=RECEIPT_STRUCTURE,
-                e_doc_id=str(uuid.uuid4()),
-                e_doc_ref_id=answered,
-                e_doc_date_time=moment,
-                language_code="ru",
-            )
+            receipt_header = new_header(AnswerEDocHeader, RECEIPT_CODE, RECEIPT_STRUCTURE, answers=answered)
             document: Any = EDocReceiptDetails(
-                e_doc_header=header, event_date_time=moment, receiving_participant_id=self.me.id
+                e_doc_header=receipt_header,
+                event_date_time=receipt_header.e_doc_date_time,
+                receiving_participant_id=self.me.id,
             )
         else:
-            header = EDocHeader(
-                inf_envelope_code=RESULT_CODE,
-                e_doc_code=RESULT_STRUCTURE,
-                e_doc_id=str(uuid.uuid4()),
-                e_doc_ref_id=answered,
-                e_doc_date_time=moment,
-                language_code="ru",
-            )
+            header = new_header(EDocHeader, RESULT_CODE, RESULT_STRUCTURE, answers=answered)
             text = "; ".join(issue.one_line() for issue in issues)[:4000] or None
             document = ProcessingResultDetails(
                 e_doc_header=header,
-                event_date_time=moment,
+                event_date_time=header.e_doc_date_time,
                 processing_result_v2_code=REJECTED if issues else ACCEPTED,
                 description_text=text,
             )

@@ -12,15 +12,17 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from sanmeasures.contract.header import EDocHeader
 from sanmeasures.contract.pipeline import encode
+from sanmeasures.contract.structures.receipt import AnswerEDocHeader
 from sanmeasures.exchange.broker import Broker, PublishFailed
 from sanmeasures.exchange.confidentiality import ConfidentialityPolicy, withhold
 from sanmeasures.exchange.envelope import Envelope
@@ -31,6 +33,7 @@ from sanmeasures.storage.documents import record_document
 from sanmeasures.storage.tables import deliveries, delivery_events, documents
 
 log = logging.getLogger(__name__)
+H = TypeVar("H", EDocHeader, AnswerEDocHeader)
 
 #: A publish that failed is tried again after this long (the broker may be restarting).
 RETRY_AFTER = dt.timedelta(seconds=2)
@@ -117,6 +120,19 @@ async def enqueue(
         await record_event(connection, delivery_id, "queued", recipient=recipient, **detail)
         created.append(delivery_id)
     return Enqueued(stored.id, created)
+
+
+def new_header(kind: type[H], message_code: str, structure: str, *, answers: str | None = None) -> H:
+    """The header of a document the node writes itself: a new EDocId, now, in Russian; ``answers`` is
+    the EDocId it answers (csdo:EDocRefId)."""
+    return kind(
+        inf_envelope_code=message_code,
+        e_doc_code=structure,
+        e_doc_id=str(uuid.uuid4()),
+        e_doc_ref_id=answers,
+        e_doc_date_time=now().replace(microsecond=0),
+        language_code="ru",
+    )
 
 
 async def send_document(

@@ -66,10 +66,6 @@ class Exchange:
     _relay: asyncio.Task[None] | None = field(default=None, init=False)
 
     @property
-    def known(self) -> tuple[Participant, ...]:
-        return tuple(Participant.parse(p) for p in self.settings.participants)
-
-    @property
     def hosted(self) -> tuple[Participant, ...]:
         return tuple(Participant.parse(p) for p in self.settings.hosted)
 
@@ -84,7 +80,7 @@ class Exchange:
                 f"cannot reach the broker at {where.hostname}:{where.port or 5672}{where.path or '/'} "
                 f"(wrong address, virtual host or credentials?): {exc!r}"
             ) from exc
-        known = self.known
+        known = self.settings.known
         self.relay = Relay(self.engine, self.broker, self.settings.hosted)
         for participant in self.hosted:
             receiver = Receiver(

@@ -74,11 +74,10 @@ async def post_message(
     data = await request.body()
     if len(data) > settings.max_document_bytes:
         raise HTTPException(413, f"document larger than {settings.max_document_bytes} bytes")
-    known = tuple(Participant.parse(p) for p in settings.participants)
     submission = await submit(
         request.app.state.engine,
         participant,
-        known,
+        settings.known,
         data,
         max_bytes=settings.max_document_bytes,
         confidentiality=settings.confidentiality(),

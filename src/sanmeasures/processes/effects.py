@@ -70,13 +70,17 @@ async def _review(connection: AsyncConnection, received: Received) -> None:
     await record_review(connection, received.report.document, received.document_id)
 
 
-def _request(derive: Callable[..., requests.RequestFields]) -> Callable[..., Awaitable[None]]:
-    async def effect(connection: AsyncConnection, received: Received) -> None:
-        assert received.document_id is not None
-        fields = derive(received.report.document, sender=received.sender.id)
-        await requests.record_request(connection, document_id=received.document_id, **fields.as_kwargs())
+async def _record_request(
+    connection: AsyncConnection, received: Received, derive: Callable[..., requests.RequestFields]
+) -> None:
+    assert received.document_id is not None
+    fields = derive(received.report.document, sender=received.sender.id)
+    await requests.record_request(connection, document_id=received.document_id, **fields.as_kwargs())
 
-    return effect
+
+def _request(derive: Callable[..., requests.RequestFields]) -> Callable[..., Awaitable[None]]:
+    """The effect of a flow that only records a request."""
+    return lambda connection, received: _record_request(connection, received, derive)
 
 
 def _answer(*, seen_by_others: bool = False) -> Callable[..., Awaitable[None]]:
@@ -101,7 +105,7 @@ def _answer(*, seen_by_others: bool = False) -> Callable[..., Awaitable[None]]:
 
 async def _query(connection: AsyncConnection, received: Received) -> None:
     """§14: the Commission records the query and answers it from its resources at once."""
-    await _request(requests.information_request)(connection, received)
+    await _record_request(connection, received, requests.information_request)
     if received.me.role == "commission" and received.sender != received.me:
         await information.answer(
             connection, received.report.document, commission=received.me, known=received.known
@@ -110,7 +114,7 @@ async def _query(connection: AsyncConnection, received: Received) -> None:
 
 async def _protocol_request(connection: AsyncConnection, received: Received) -> None:
     """§36: the issuing authority records the request and refuses at once a certificate it never issued."""
-    await _request(requests.laboratory_protocol_request)(connection, received)
+    await _record_request(connection, received, requests.laboratory_protocol_request)
     issuer = received.report.document.certificate_number[:2]
     if received.me.role == "authority" and received.me.country == issuer and received.sender != received.me:
         await protocols.refuse_if_unknown(

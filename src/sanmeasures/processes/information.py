@@ -9,8 +9,6 @@ at most irq:MaxRecordQuantity records (default 100) and says how many were found
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -20,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sanmeasures.contract.simple_content import QualifiedCode
 from sanmeasures.contract.structures import information_request as irq
 from sanmeasures.contract.structures.receipt import AnswerEDocHeader
-from sanmeasures.exchange.outbox import send_document
+from sanmeasures.exchange.outbox import new_header, send_document
 from sanmeasures.exchange.participants import Participant
 from sanmeasures.exchange.routing import BY_NAME
 from sanmeasures.storage import search
@@ -32,7 +30,7 @@ DEFAULT_RECORDS = 100
 COUNT_LIMIT = 10_000
 _PAGE = 200
 
-#: resource -> (answer field, search, query, version table, key column of the version table)
+#: The resources that are cases, and their kind.
 _CASE_KINDS = {irq.MORBIDITY_DB: "morbidity", irq.DANGEROUS_PRODUCTS_DB: "dangerous_product"}
 
 
@@ -145,13 +143,8 @@ async def answer(
     records = await _records(connection, request.resource, ids)
     field = irq.InformationResponseDetails._field_of(request.resource)
     more = f"найдено более {COUNT_LIMIT} записей" if total >= COUNT_LIMIT else None
-    header = AnswerEDocHeader(
-        inf_envelope_code=FLOW.message_code,
-        e_doc_code=FLOW.structure,
-        e_doc_id=str(uuid.uuid4()),
-        e_doc_ref_id=request.e_doc_header.e_doc_id,
-        e_doc_date_time=dt.datetime.now(dt.UTC).replace(microsecond=0),
-        language_code="ru",
+    header = new_header(
+        AnswerEDocHeader, FLOW.message_code, FLOW.structure, answers=request.e_doc_header.e_doc_id
     )
     document = irq.InformationResponseDetails.model_validate(
         {

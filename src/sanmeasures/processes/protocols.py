@@ -9,15 +9,12 @@ authority's answer: the protocol (a scanned PDF or an electronic protocol) or an
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
-
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sanmeasures.contract.simple_content import QualifiedCode
 from sanmeasures.contract.structures import laboratory_protocol as lab
 from sanmeasures.contract.structures.receipt import AnswerEDocHeader
-from sanmeasures.exchange.outbox import send_document
+from sanmeasures.exchange.outbox import new_header, send_document
 from sanmeasures.exchange.participants import AUTHORITY_NAMES, Participant
 from sanmeasures.exchange.routing import BY_NAME
 from sanmeasures.registry.store import history
@@ -38,13 +35,8 @@ async def refuse_if_unknown(
     if any(v.certificate.doc_creation_date == request.doc_creation_date for v in versions):
         return None
     issued = request.doc_creation_date.strftime("%d.%m.%Y")
-    header = AnswerEDocHeader(
-        inf_envelope_code=FLOW.message_code,
-        e_doc_code=FLOW.structure,
-        e_doc_id=str(uuid.uuid4()),
-        e_doc_ref_id=request.e_doc_header.e_doc_id,
-        e_doc_date_time=dt.datetime.now(dt.UTC).replace(microsecond=0),
-        language_code="ru",
+    header = new_header(
+        AnswerEDocHeader, FLOW.message_code, FLOW.structure, answers=request.e_doc_header.e_doc_id
     )
     assert me.country is not None
     answer = lab.LaboratoryProtocolDetails.model_validate(

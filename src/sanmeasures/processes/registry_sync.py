@@ -4,8 +4,6 @@ R.SM.SS.07.001 document; the Commission merges it into the unified registry with
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
 from collections.abc import Iterable
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -15,7 +13,7 @@ from sanmeasures.contract.structures.certificate import (
     RegistrationCertificateDetails,
     StateRegistrationCertificateDetails,
 )
-from sanmeasures.exchange.outbox import send_document
+from sanmeasures.exchange.outbox import new_header, send_document
 from sanmeasures.exchange.participants import Participant, authority
 from sanmeasures.exchange.routing import BY_NAME
 
@@ -41,13 +39,7 @@ async def send_to_commission(
         sender = authority(state)
         if sender not in hosted_ids:
             continue
-        header = EDocHeader(
-            inf_envelope_code=FLOW.message_code,
-            e_doc_code=FLOW.structure,
-            e_doc_id=str(uuid.uuid4()),
-            e_doc_date_time=dt.datetime.now(dt.UTC).replace(microsecond=0),
-            language_code="ru",
-        )
+        header = new_header(EDocHeader, FLOW.message_code, FLOW.structure)
         document = StateRegistrationCertificateDetails(
             e_doc_header=header, registration_certificate_details=own
         )

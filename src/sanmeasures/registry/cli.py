@@ -85,15 +85,13 @@ def import_command(
     after_write = None
     if registry.value == "national":
         # Rules §35: what enters the national part goes to the Commission, in the same transaction.
-        from sanmeasures.exchange.participants import Participant
         from sanmeasures.processes.registry_sync import send_to_commission
         from sanmeasures.settings import Settings
 
         settings = Settings.from_env()
-        known = tuple(Participant.parse(p) for p in settings.participants)
 
         async def after_write(connection, changed):  # type: ignore[no-untyped-def]
-            await send_to_commission(connection, changed, hosted=settings.hosted, known=known)
+            await send_to_commission(connection, changed, hosted=settings.hosted, known=settings.known)
 
     async def run(update: Report) -> ImportSummary:
         engine = create_engine(_database_url(database_url))
