@@ -9,10 +9,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint bench bench-storage bench-exchange clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml src/sanmeasures/portal/frontend/package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/sanmeasures assets
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,13 +13,17 @@ from sanmeasures.app import create_app
 from sanmeasures.contract.catalogue import structures
 from sanmeasures.contract.pipeline import validate_document
 from sanmeasures.settings import Settings
+from sanmeasures.storage.migrate import upgrade
 
 DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture(scope="module")
-def client() -> TestClient:
-    return TestClient(create_app(Settings(max_document_bytes=200_000, exchange=False)))
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('api')}/node.sqlite3"
+    upgrade(url)
+    with TestClient(create_app(Settings(database_url=url, max_document_bytes=200_000, exchange=False))) as client:
+        yield client
 
 
 def test_validate_accepts_a_valid_document(client: TestClient) -> None:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Response
 
+from sanmeasures import portal
 from sanmeasures.contract.api import router as contract_router
 from sanmeasures.contract.api import schemas_router
 from sanmeasures.exchange.runtime import Exchange
-from sanmeasures.portal.home import router as portal_router
 from sanmeasures.processes.api import router as messages_router
 from sanmeasures.processes.effects import store
 from sanmeasures.settings import Settings
@@ -24,12 +25,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = create_engine(settings.database_url, **settings.engine_options())
         app.state.exchange = None
+        background: list[asyncio.Task[None]] = []
         try:
             if settings.exchange:
                 app.state.exchange = Exchange(settings, app.state.engine, effect=store)
                 await app.state.exchange.start()
+            background = [asyncio.create_task(worker(app)) for worker in portal.workers()]
             yield
         finally:
+            for task in background:
+                task.cancel()
+            # Awaited before the engine goes: a worker may be inside a transaction.
+            await asyncio.gather(*background, return_exceptions=True)
             if app.state.exchange is not None:
                 await app.state.exchange.stop()
             await app.state.engine.dispose()
@@ -45,7 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(contract_router)
     app.include_router(messages_router)
     app.include_router(schemas_router)
-    app.include_router(portal_router)
+    portal.mount(app, settings)
 
     @app.get("/health", tags=["node"], summary="Liveness and the exchange's health")
     async def health(response: Response) -> dict[str, str]:

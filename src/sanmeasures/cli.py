@@ -376,6 +376,19 @@ def demo_generate(
 
 
 @app.command()
+def assets(force: Annotated[bool, typer.Option(help="rebuild even when up to date")] = False) -> None:
+    """Install the portal's front-end packages (npm registry, locked) into its static/vendor folder."""
+    from sanmeasures.portal import assets as portal_assets
+
+    try:
+        portal_assets.build(force=force)
+    except portal_assets.AssetsMissing as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"portal assets ready in {portal_assets.VENDOR}")
+
+
+@app.command()
 def node(
     participant: Annotated[
         str | None,
@@ -410,6 +423,9 @@ def node(
         upgrade(settings.database_url)
         _load_demo_data_if_empty(settings.database_url)
         _issue_demo_keys_once(settings)
+    from sanmeasures.portal import assets
+
+    assets.build()  # the portal's front-end packages, once (a no-op when built from the same lock)
     bind_host = host or settings.host
     bind_port = port or settings.port
     broker = "embedded broker" if settings.embedded_broker else "RabbitMQ"

@@ -44,6 +44,16 @@ class Settings:
     #: Table items the hosted authority's law keeps confidential, withheld in §36–38 exchanges
     #: (Rules §39); None: the default policy of ``exchange/confidentiality.py``.
     confidential_items: frozenset[str] | None = None
+    #: Address the portal is reached at from outside: QR codes, e-mails and feeds link to it.
+    public_url: str = "http://127.0.0.1:8000"
+    #: Signs the portal's session cookies; None: a random key per process (sessions end on restart).
+    secret_key: str | None = None
+    #: Where the node keeps files: daily export snapshots (Rules §31б).
+    data_dir: str = "var"
+    #: SMTP server for subscription e-mails (Rules §31в): smtp://host:port or smtps://user:pass@host:port;
+    #: None: e-mail subscriptions are not offered.
+    smtp_url: str | None = None
+    mail_from: str = "sanmeasures@localhost"
 
     @property
     def hosted(self) -> tuple[str, ...]:
@@ -89,4 +99,9 @@ class Settings:
             confidential_items=parse_items(env["SANMEASURES_CONFIDENTIAL_ITEMS"])
             if "SANMEASURES_CONFIDENTIAL_ITEMS" in env
             else None,
+            public_url=env.get("SANMEASURES_PUBLIC_URL", cls.public_url).rstrip("/"),
+            secret_key=env.get("SANMEASURES_SECRET_KEY") or None,
+            data_dir=env.get("SANMEASURES_DATA_DIR", cls.data_dir),
+            smtp_url=env.get("SANMEASURES_SMTP_URL") or None,
+            mail_from=env.get("SANMEASURES_MAIL_FROM", cls.mail_from),
         )

@@ -45,6 +45,7 @@ __all__ = [
     "Withheld",
     "parse_items",
     "policy",
+    "strip_items",
     "withhold",
 ]
 
@@ -256,6 +257,15 @@ def _strip(node: XmlModel, table: int | None, withheld: frozenset[str]) -> XmlMo
     data = {name: getattr(node, name) for name in type(node).model_fields}
     data.update(changes)
     return type(node).model_validate(data)
+
+
+def strip_items(node: XmlModel, table: int, items: Iterable[str]) -> XmlModel:
+    """``node`` (an element of Appendix 2 table ``table``) without the optional elements carrying ``items``.
+
+    The portal publishes cases and measures with the same items withheld (``portal/access.py``).
+    """
+    relevant = frozenset(i for i in items if _table_of(i) == table)
+    return _strip(node, table, relevant) if relevant else node
 
 
 def withhold(document: XmlModel, policy: ConfidentialityPolicy) -> Withheld:
