@@ -375,7 +375,9 @@ def notice_facts(case_model: AlertCase) -> NoticeFacts:
                     parts.append(violation.description_text)
                     for doc in violation.requirements_doc_details:
                         parts += [doc.technical_regulation_id, doc.doc_name]
-        parts += _place_text(case_model.detection_place_details)
+        # Not the organization where the product was found (Table 3 item 8.1): the current view is
+        # published and searched by the public, and that item is confidential by default (Rules §39).
+        parts += _place_text(case_model.detection_place_details, organization=False)
         for measure in case_model.sanitary_measure_base_details:
             parts += [measure.measure_name, measure.description_text]
     authority = case_model.unified_authority_details
@@ -448,11 +450,11 @@ def derive_current(previous: dict[str, Any] | None, facts: NoticeFacts) -> dict[
     }
 
 
-def _place_text(place: b.LocationDetails | None) -> list[str | None]:
+def _place_text(place: b.LocationDetails | None, *, organization: bool = True) -> list[str | None]:
     if place is None:
         return []
     parts: list[str | None] = [place.description_text]
-    if place.organization_details is not None:
+    if organization and place.organization_details is not None:
         parts.append(place.organization_details.business_entity_name)
     if place.border_checkpoint_details is not None:
         parts.append(place.border_checkpoint_details.border_checkpoint_name)

@@ -19,6 +19,7 @@ from sanmeasures.cases.store import record_alert_document
 from sanmeasures.contract.catalogue import by_root_tag
 from sanmeasures.contract.namespaces import clark
 from sanmeasures.contract.pipeline import encode
+from sanmeasures.demo.story import record_story
 from sanmeasures.demo.synthetic import alerts, certificates
 from sanmeasures.registry.store import record_certificates
 from sanmeasures.storage.documents import record_document
@@ -79,6 +80,7 @@ async def generate(
                 await record_alert_document(connection, document, stored.id, source="demo")
                 new_cases += 1
         report("cases", 1)
+    await record_story(engine, today=today)
     return Loaded(new_certificates, new_cases)
 
 

@@ -108,6 +108,8 @@ REGISTRY = Resource(
         "authority_name",
         "current_version",
     ),
+    # §15 publishes the unified registry the Commission keeps; national registries stay national.
+    {"registry": "unified"},
 )
 MORBIDITY = Resource(
     "morbidity", "Morbidity", 2, "§20", CaseQuery, search_cases, CASE_COLUMNS, {"kind": "morbidity"}
