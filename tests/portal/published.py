@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import socket
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 
 from sanmeasures.app import create_app
@@ -56,3 +61,26 @@ def portal(published_url: str) -> Iterator[TestClient]:
     settings = Settings(database_url=published_url, exchange=False, database_pool=2)
     with TestClient(create_app(settings)) as client:
         yield client
+
+
+@contextmanager
+def live_node(settings: Settings) -> Iterator[str]:
+    """The node's app served by uvicorn on a free local port, in a thread with its own event loop."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the node did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)

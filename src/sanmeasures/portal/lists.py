@@ -197,7 +197,9 @@ def _list_routes(resource: Resource) -> None:
             status_code=422 if errors else 200,
         )
 
-    router.add_api_route(f"/{resource.name}", list_page, methods=["GET"], response_class=HTMLResponse)
+    router.add_api_route(
+        f"/{resource.name}", list_page, methods=["GET"], response_class=HTMLResponse, include_in_schema=False
+    )
 
 
 for _resource in RESOURCES.values():
