@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-storage bench-exchange clean
+.PHONY: run test lint bench bench-storage bench-exchange bench-portal clean
 
 $(STAMP): pyproject.toml src/sanmeasures/portal/frontend/package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ bench-storage: $(STAMP)
 # databases and virtual hosts are created and removed by the script (a few minutes).
 bench-exchange: $(STAMP)
 	$(BIN)/python bench/exchange.py
+
+# PostgreSQL at 127.0.0.1:5432: portal pages and API at 1,000,000 certificates and 100,000 cases (several minutes).
+bench-portal: $(STAMP)
+	$(BIN)/python bench/portal.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
