@@ -233,10 +233,68 @@ async def summary(connection: AsyncConnection, year: int) -> Form1KTSummary:
     )
 
 
+@dataclass(frozen=True)
+class ReportStatus:
+    """Where the report of one member state for one year stands (the cabinet's list, Rules §44)."""
+
+    country: str
+    year: int
+    revisions: int  # how many revisions were recorded
+    state: State  # of the latest revision
+    updated_at: dt.datetime  # when the latest revision was recorded
+    first_submitted_at: dt.datetime | None  # None until the report is first submitted
+    submitted_revision: int | None  # the latest submitted revision: the report the Commission reads
+
+    @property
+    def late(self) -> bool:
+        """The first submission came after 15 February of the next year (as ``Form1KTSummary.late``)."""
+        return self.first_submitted_at is not None and is_late(self.year, self.first_submitted_at)
+
+    @property
+    def changed_since_submission(self) -> bool:
+        """A draft was saved after the latest submission and is not submitted yet."""
+        return self.submitted_revision is not None and self.state == DRAFT
+
+
+async def statuses(
+    connection: AsyncConnection, *, country: str | None = None, year: int | None = None
+) -> list[ReportStatus]:
+    """The status of every report (of ``country`` / for ``year`` when given), newest year first, then
+    by country code; the revisions' contents are not read."""
+    c = form_1kt_revisions.c
+    query = sa.select(c.country, c.year, c.revision, c.state, c.recorded_at)
+    if country is not None:
+        query = query.where(c.country == country)
+    if year is not None:
+        query = query.where(c.year == year)
+    rows = (await connection.execute(query.order_by(c.country, c.year, c.revision))).all()
+    grouped: dict[tuple[str, int], list[Any]] = {}
+    for row in rows:
+        grouped.setdefault((row.country, row.year), []).append(row)
+    found = []
+    for (code, reported), group in grouped.items():
+        submitted = [row for row in group if row.state == SUBMITTED]
+        found.append(
+            ReportStatus(
+                country=code,
+                year=reported,
+                revisions=len(group),
+                state=group[-1].state,
+                updated_at=_aware(group[-1].recorded_at),
+                first_submitted_at=_aware(submitted[0].recorded_at) if submitted else None,
+                submitted_revision=submitted[-1].revision if submitted else None,
+            )
+        )
+    return sorted(found, key=lambda status: (-status.year, status.country))
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite keeps CURRENT_TIMESTAMP (UTC) without its zone."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
 def _revision(row: Any) -> Form1KTRevision:
-    recorded_at = row.recorded_at
-    if recorded_at.tzinfo is None:  # SQLite keeps CURRENT_TIMESTAMP (UTC) without its zone
-        recorded_at = recorded_at.replace(tzinfo=dt.UTC)
+    recorded_at = _aware(row.recorded_at)
     return Form1KTRevision(
         id=row.id,
         country=row.country,
