@@ -27,6 +27,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from sanmeasures.cases import store as case_store
+from sanmeasures.contract.classifiers import CODE_LISTS
 from sanmeasures.contract.structures.certificate import RegistrationCertificateDetails
 from sanmeasures.contract.structures.measure_consideration import SanitaryMeasureConsiderationDetails
 from sanmeasures.measures import store as measure_store
@@ -41,7 +42,7 @@ from sanmeasures.portal.resources import (
     Resource,
 )
 from sanmeasures.portal.versions import changes, fields
-from sanmeasures.portal.web import engine_of, render, settings_of
+from sanmeasures.portal.web import engine_of, language, render, settings_of
 from sanmeasures.registry import store as registry_store
 from sanmeasures.storage.search import InvalidCursor
 
@@ -115,33 +116,39 @@ FILTER_LABELS: dict[str, str] = {
 FILTER_CHOICES: dict[str, tuple[tuple[str, str], ...]] = {
     "order": (("newest", "Newest first"), ("oldest", "Oldest first")),
     "country": tuple((c, c) for c in ("AM", "BY", "KZ", "KG", "RU")),
-    "status_code": (("1", "in force"), ("2", "suspended"), ("3", "annulled")),
     "closed": (("false", "current (1)"), ("true", "archived, closed (0)")),
     "state": (("introduced", "introduced"), ("changed", "changed"), ("cancelled", "cancelled")),
-    "incident_kind": (
-        ("1", "first notice"),
-        ("2", "update"),
-        ("3", "closure"),
-        ("4", "safety confirmed"),
-        ("5", "correction"),
-    ),
+}
+#: Filters whose choices are a code list's entries, named in the reader's language.
+FILTER_CODE_LISTS: dict[str, str] = {
+    "status_code": "certificate_statuses",  # SM.CLS.006
+    "incident_kind": "incident_kinds",  # SM.CLS.001
+    "ground_code": "measure_grounds",  # SM.CLS.005
 }
 
 
-def filter_fields(resource: Resource) -> list[dict[str, Any]]:
+def filter_fields(resource: Resource, language: str) -> list[dict[str, Any]]:
     """The list form's inputs, made from the resource's query model (one place for the filters)."""
     out = []
     for name, info in resource.query.model_fields.items():
         if name in {"limit", "cursor", "text"} or name in resource.fixed:
             continue
+        coded = FILTER_CODE_LISTS.get(name)
+        choices = (
+            tuple((e.code, e.name(language)) for e in CODE_LISTS[coded].entries)
+            if coded
+            else FILTER_CHOICES.get(name, ())
+        )
         annotation = str(info.annotation)
-        kind = "date" if "date" in annotation else "select" if name in FILTER_CHOICES else "text"
+        kind = "date" if "date" in annotation else "select" if choices else "text"
         out.append(
             {
                 "name": name,
                 "label": FILTER_LABELS.get(name, name),
                 "kind": kind,
-                "choices": FILTER_CHOICES.get(name, ()),
+                "choices": choices,
+                "named": coded is not None,  # choices already in the reader's language
+                "required": info.default is not None,  # a select with a default has no "any"
                 "hint": info.description or "",
             }
         )
@@ -185,7 +192,7 @@ def _list_routes(resource: Resource) -> None:
             "list.html",
             {
                 "resource": resource,
-                "inputs": filter_fields(resource),
+                "inputs": filter_fields(resource, language(request)),
                 "filters": filters,
                 "errors": errors,
                 "result": result,

@@ -71,6 +71,12 @@ def fields(model: type[XmlModel], table: int, data: Any, path: str = "", label: 
         if spec is None:
             out += _plain(here, f"{label} / {name}" if label else name, value)
             continue
+        if spec.qname.endswith("BinaryText"):
+            # A scanned document travels as base64 (Rules §36): its size is what a reader can use here.
+            out.append(
+                Field(here, _label(spec.items, table, spec.qname), f"[{len(str(value)) * 3 // 4:,} bytes]")
+            )
+            continue
         own = _label(spec.items, table, spec.qname)
         child_label = own if spec.items and own != spec.qname else (f"{label} / {own}" if label else own)
         if spec.model is not None:

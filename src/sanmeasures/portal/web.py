@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from sanmeasures.contract.classifiers import CODE_LISTS
 from sanmeasures.portal import i18n
 from sanmeasures.portal.access import viewer
 from sanmeasures.settings import Settings
@@ -55,6 +56,12 @@ def query_with(request: Request, **changes: Any) -> str:
     return urlencode(params)
 
 
+def code_name(code_list: str, code: object, language: str) -> str:
+    """The name of ``code`` in a code list (``contract/classifiers.py``) in the reader's language."""
+    entry = CODE_LISTS[code_list].get(str(code)) if code not in (None, "") else None
+    return entry.name(language) if entry is not None else ("—" if code in (None, "") else str(code))
+
+
 def render(
     request: Request, template: str, context: dict[str, Any] | None = None, *, status_code: int = 200
 ) -> HTMLResponse:
@@ -66,6 +73,7 @@ def render(
         "menu": MENU,
         "viewer": viewer(request),
         "query_with": lambda **changes: query_with(request, **changes),
+        "code_name": lambda code_list, code: code_name(code_list, code, lang),
         **i18n.formatters(lang),
         **(context or {}),
     }
