@@ -53,7 +53,7 @@ import binascii
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Annotated, Any, Literal
@@ -575,3 +575,36 @@ def _sqlite_fuzzy(resource: _Resource, words: list[str], columns: Columns) -> Co
 
 def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# --- which given rows a query selects (subscriptions, Rules §31в) --------------------------------------
+_RESOURCE_OF_QUERY: dict[type[_Query], _Resource] = {
+    CertificateQuery: CERTIFICATES,
+    CaseQuery: CASES,
+    MeasureQuery: MEASURES,
+}
+
+
+async def matching_ids(connection: AsyncConnection, query: _Query, ids: Collection[int]) -> set[int]:
+    """Which of the current-view rows ``ids`` the query's filters and text select.
+
+    The same filters as the search; the text in its exact form only (words, the last one a prefix,
+    PostgreSQL word forms): the substring/similarity fallback is a property of a result page that found
+    nothing, not of a row. ``order``, ``limit`` and ``cursor`` play no part.
+    """
+    if not ids:
+        return set()
+    resource = _RESOURCE_OF_QUERY[type(query)]
+    t = resource.table
+
+    def column(name: str) -> ColumnElement[Any]:
+        return t.c[name] if name in t.c else sa.literal_column(f"{t.name}.{name}")
+
+    where = [*resource.filters(query), t.c.id.in_(sorted(set(ids)))]
+    chunks = parse_text(query.text)
+    if chunks:
+        if connection.dialect.name == "postgresql":
+            where.append(_pg_words(chunks, column))
+        else:
+            where.append(_sqlite_words(resource, chunks, column))
+    return set((await connection.execute(sa.select(t.c.id).where(*where))).scalars())

@@ -393,3 +393,68 @@ notice_timeliness = sa.Table(
     sa.UniqueConstraint("document_id", "registration_number"),
     sa.CheckConstraint("basis in ('decision', 'notice')", name="basis"),
 )
+
+# --- Rules §31в, §31а: subscriptions to updates of the published resources and to risk notices ------
+#: One subscription: a saved search of one resource (``resource`` + ``filters``, empty: the whole
+#: resource) or the risks of one member state (``risks_of``: its morbidity and dangerous-product cases
+#: and its temporary measures), delivered to an Atom feed, a webhook or an e-mail address. The token is
+#: the subscriber's only key to it (feed, confirmation, unsubscribing). ``since_*`` are the highest
+#: version ids when it became active: older versions are never delivered to it.
+subscriptions = sa.Table(
+    "subscriptions",
+    metadata,
+    _key(),
+    sa.Column("token", sa.String(64), nullable=False, unique=True),
+    sa.Column("resource", sa.String(20)),  # registry, morbidity, dangerous-products, measures
+    sa.Column("risks_of", sa.String(2)),  # a member state (Rules §31а)
+    sa.Column("filters", Json, nullable=False),
+    sa.Column("channel", sa.String(8), nullable=False),
+    sa.Column("address", sa.String(2048)),  # e-mail address or webhook URL; NULL for a feed
+    sa.Column("secret", sa.String(64)),  # signs webhook bodies (HMAC-SHA256)
+    sa.Column("language", sa.String(2), nullable=False),
+    sa.Column("state", sa.String(12), nullable=False),  # pending (e-mail not confirmed), active, unsubscribed
+    sa.Column("since_certificate_version", Key, nullable=False),
+    sa.Column("since_case_version", Key, nullable=False),
+    sa.Column("since_measure_version", Key, nullable=False),
+    sa.Column("created_at", Moment, nullable=False),
+    sa.Column("confirmed_at", Moment),
+    sa.Column("unsubscribed_at", Moment),
+    sa.CheckConstraint("channel in ('atom', 'webhook', 'email')", name="channel"),
+    sa.CheckConstraint("state in ('pending', 'active', 'unsubscribed')", name="state"),
+    sa.CheckConstraint("(resource IS NULL) <> (risks_of IS NULL)", name="scope"),
+    sa.Index(None, "state", "channel"),
+    sa.Index(None, "address", "created_at"),
+)
+#: What a subscription was sent: its confirmation request, a webhook's ping, and one row per matching
+#: version (unique: a version reaches a subscriber once). Queued rows are sent, retried with back-off
+#: (``next_attempt_at``), then ``sent`` or ``failed``; ``dropped`` when the subscriber left first.
+subscription_deliveries = sa.Table(
+    "subscription_deliveries",
+    metadata,
+    _key(),
+    sa.Column("subscription_id", Key, sa.ForeignKey("subscriptions.id"), nullable=False),
+    sa.Column("kind", sa.String(12), nullable=False),  # confirmation, ping, version
+    sa.Column("resource", sa.String(20)),
+    sa.Column("version_id", Key),  # an id of certificate_versions, case_versions or measure_versions
+    sa.Column("state", sa.String(8), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_attempt_at", Moment, nullable=False),
+    sa.Column("last_error", sa.Text),
+    sa.Column("created_at", Moment, nullable=False),
+    sa.Column("sent_at", Moment),
+    sa.UniqueConstraint("subscription_id", "resource", "version_id"),
+    sa.CheckConstraint("kind in ('confirmation', 'ping', 'version')", name="kind"),
+    sa.CheckConstraint("state in ('queued', 'sent', 'failed', 'dropped')", name="state"),
+    sa.Index(None, "state", "next_attempt_at"),
+)
+#: How far the matcher has read each version table: every id up to ``last_id`` is matched, except the
+#: ``gaps`` ([first, last, noticed at] ranges of ids not yet visible: a transaction still open, or
+#: rolled back), looked at again until they appear or are older than the grace period.
+subscription_cursors = sa.Table(
+    "subscription_cursors",
+    metadata,
+    sa.Column("name", sa.String(40), primary_key=True),  # the version table
+    sa.Column("last_id", Key, nullable=False),
+    sa.Column("gaps", Json, nullable=False),
+    sa.Column("updated_at", Moment, nullable=False),
+)
