@@ -76,11 +76,12 @@ def require_staff(who: CurrentViewer) -> Viewer:
 Staff = Annotated[Viewer, Depends(require_staff)]
 
 
-async def log_in(request: Request, engine: AsyncEngine, key: str) -> Viewer | None:
-    """Start a session for the participant the key belongs to; None for an unknown or revoked key."""
+async def log_in(request: Request, engine: AsyncEngine, key: str, hosted: tuple[str, ...]) -> Viewer | None:
+    """Start a session for the participant the key belongs to; None for an unknown or revoked key, or
+    a participant this node does not host (as the API's Bearer check)."""
     async with engine.connect() as connection:
         participant = await participant_of(connection, key.strip())
-    if participant is None:
+    if participant is None or participant.id not in hosted:
         return None
     request.session[SESSION_KEY] = participant.id
     return Viewer(participant)

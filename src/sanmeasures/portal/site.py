@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sanmeasures.contract.catalogue import structures
 from sanmeasures.portal.access import log_in, log_out
-from sanmeasures.portal.web import engine_of, render
+from sanmeasures.portal.web import engine_of, render, settings_of
 from sanmeasures.storage import tables
 
 router = APIRouter(include_in_schema=False)
@@ -43,7 +43,7 @@ async def login_page(request: Request, next: str = "/cabinet") -> Response:
 async def login(
     request: Request, key: Annotated[str, Form()], next: Annotated[str, Form()] = "/cabinet"
 ) -> Response:
-    if await log_in(request, engine_of(request), key) is None:
+    if await log_in(request, engine_of(request), key, settings_of(request).hosted) is None:
         return render(request, "login.html", {"next": _local(next), "failed": True}, status_code=401)
     return RedirectResponse(_local(next), status_code=303)
 
