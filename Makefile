@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-storage bench-exchange bench-portal clean
+.PHONY: run test lint bench bench-storage bench-exchange bench-portal bench-portal-export clean
 
 $(STAMP): pyproject.toml src/sanmeasures/portal/frontend/package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ bench-exchange: $(STAMP)
 # PostgreSQL at 127.0.0.1:5432: portal pages and API at 1,000,000 certificates and 100,000 cases (several minutes).
 bench-portal: $(STAMP)
 	$(BIN)/python bench/portal.py
+
+# PostgreSQL at 127.0.0.1:5432: exports of 1,000,000 certificates in each format, rows/s and memory (minutes).
+bench-portal-export: $(STAMP)
+	$(BIN)/python bench/portal_export.py --certificates 1000000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

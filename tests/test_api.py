@@ -22,7 +22,9 @@ DATA = Path(__file__).resolve().parent / "data"
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('api')}/node.sqlite3"
     upgrade(url)
-    with TestClient(create_app(Settings(database_url=url, max_document_bytes=200_000, exchange=False))) as client:
+    with TestClient(
+        create_app(Settings(database_url=url, max_document_bytes=200_000, exchange=False))
+    ) as client:
         yield client
 
 

@@ -376,6 +376,29 @@ def demo_generate(
 
 
 @app.command()
+def snapshot(
+    database_url: Annotated[str | None, typer.Option(help="default: SANMEASURES_DATABASE_URL")] = None,
+) -> None:
+    """Make today's full snapshot of the published resources now (Rules §31б), replacing one made
+    earlier today, in SANMEASURES_DATA_DIR/snapshots; the last 7 days are kept."""
+    from sanmeasures.portal.snapshots import SnapshotBusy, make_snapshot, snapshot_root
+
+    root = snapshot_root(Settings.from_env())
+
+    async def work(engine):  # type: ignore[no-untyped-def]
+        return await make_snapshot(engine, root, replace=True)
+
+    try:
+        made = _with_engine(database_url, work)
+    except SnapshotBusy as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    for file in made.files:
+        typer.echo(f"{file.name:32} {file.rows:>10,} rows {file.size:>14,} bytes  sha256 {file.sha256}")
+    typer.echo(f"snapshot {made.day} in {made.path}")
+
+
+@app.command()
 def assets(force: Annotated[bool, typer.Option(help="rebuild even when up to date")] = False) -> None:
     """Install the portal's front-end packages (npm registry, locked) into its static/vendor folder."""
     from sanmeasures.portal import assets as portal_assets

@@ -18,11 +18,21 @@ from sanmeasures.portal.assets import PORTAL
 from sanmeasures.settings import Settings
 
 #: Modules with a ``router``, in the order their routes are matched.
-ROUTERS: tuple[str, ...] = ("site",)
+ROUTERS: tuple[str, ...] = (
+    "site",
+    "lists",
+    "export",
+    "snapshots",
+    "classifiers",
+    "services",
+    "cabinet",
+    "statistics",
+    "subscriptions",
+)
 
 #: Background loops: ``module:function``, each ``async def worker(app: FastAPI) -> None`` running
 #: until cancelled.
-WORKERS: tuple[str, ...] = ()
+WORKERS: tuple[str, ...] = ("snapshots:snapshot_worker", "statistics:worker", "notify:worker")
 
 Worker = Callable[[FastAPI], Awaitable[None]]
 
