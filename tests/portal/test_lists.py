@@ -84,7 +84,7 @@ def test_free_text_finds_a_certificate_by_part_of_its_number(portal: TestClient)
 @pytest.mark.parametrize(
     ("path", "field"),
     [
-        ("/api/v1/morbidity?kind=dangerous_product", "query"),
+        ("/api/v1/morbidity?kind=dangerous_product", "kind"),
         ("/api/v1/registry?issued_from=yesterday", "issued_from"),
         ("/api/v1/measures?state=suspended", "state"),
         ("/api/v1/dangerous-products?cursor=not-a-cursor", "cursor"),

@@ -73,7 +73,7 @@ async def _list(request: Request, resource: Resource, params: BaseModel) -> dict
     try:
         query = resource.query_of(params)
     except ConflictingFilter as error:
-        raise HTTPException(422, detail=[{"loc": ["query"], "msg": str(error), "type": "conflict"}]) from None
+        raise HTTPException(422, detail=error.detail()) from None
     async with engine_of(request).connect() as connection:
         try:
             page = await resource.search(connection, query)

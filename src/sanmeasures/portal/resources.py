@@ -29,6 +29,14 @@ from sanmeasures.storage.search import (
 class ConflictingFilter(ValueError):
     """A filter that contradicts the resource itself (``kind=dangerous_product`` on the morbidity list)."""
 
+    def __init__(self, field: str, given: Any, resource: str, value: Any) -> None:
+        super().__init__(f"{field}={given} does not belong to {resource} ({field} is {value})")
+        self.field, self.given = field, given
+
+    def detail(self) -> list[dict[str, Any]]:
+        """The 422 answer's ``detail``, shaped as FastAPI's own validation errors."""
+        return [{"type": "conflict", "loc": ["query", self.field], "msg": str(self), "input": self.given}]
+
 
 @dataclass(frozen=True)
 class Resource:
@@ -52,7 +60,7 @@ class Resource:
         for name, value in self.fixed.items():
             given = getattr(params, name, None)
             if given is not None and given != value:
-                raise ConflictingFilter(f"{name}={given} does not belong to {self.name} ({name} is {value})")
+                raise ConflictingFilter(name, given, self.name, value)
         return params.model_copy(update=self.fixed)
 
     async def pages(self, connection: AsyncConnection, query: Any) -> AsyncIterator[Page]:

@@ -83,6 +83,8 @@ certificates = sa.Table(
     sa.UniqueConstraint("registry", "registration_number"),
     sa.CheckConstraint("registry in ('national', 'unified')", name="registry"),
     sa.Index(None, "country", "status_code"),
+    # The published list is the unified registry, newest first (portal/resources.py): one index walk.
+    sa.Index(None, "registry", "issued_on", "id"),
 )
 certificate_versions = sa.Table(
     "certificate_versions",
