@@ -674,3 +674,14 @@ def test_every_text_of_the_cabinet_has_its_russian_translation() -> None:
     kazakh = i18n.translations("kk")
     for label in ("Personal cabinet", "Save draft", "Submit to the Commission", "Line number"):
         assert kazakh.gettext(label) != label
+
+
+async def test_logging_out_needs_the_pages_token_so_another_site_cannot_do_it(sqlite_site: Site) -> None:
+    async with sqlite_site.logged_in("authority:KZ") as kz:
+        page = await kz.get("/cabinet")
+        token = re.search(r'action="/logout".*?name="csrf_token" value="([^"]+)"', page.text, re.S)
+        assert token is not None
+        assert (await kz.post("/logout")).status_code == 403  # a forged form: still logged in
+        assert (await kz.get("/cabinet")).status_code == 200
+        assert (await kz.post("/logout", data={"csrf_token": token.group(1)})).status_code == 303
+        assert (await kz.get("/cabinet")).headers["location"] == "/login?next=/cabinet"

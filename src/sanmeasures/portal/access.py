@@ -14,6 +14,8 @@ use the personal cabinet (§31ж, §33); the Commission's staff see every author
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -98,3 +100,34 @@ def published(table: int, data: dict[str, Any], confidential: frozenset[str]) ->
         return data
     element = model.model_validate(data)
     return strip_items(element, table, confidential).model_dump(mode="json")
+
+
+# --- protection against cross-site request forgery (staff forms and the session-cookie API) -----
+CSRF_SESSION_KEY = "csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+
+
+def csrf_token(request: Request) -> str:
+    """The session's token for its forms (made on first use)."""
+    token = request.session.get(CSRF_SESSION_KEY)
+    if not isinstance(token, str) or not token:
+        token = secrets.token_urlsafe(32)
+        request.session[CSRF_SESSION_KEY] = token
+    return token
+
+
+def csrf_valid(request: Request, sent: object) -> bool:
+    expected = request.session.get(CSRF_SESSION_KEY)
+    return (
+        isinstance(expected, str)
+        and isinstance(sent, str)
+        and bool(sent)
+        and hmac.compare_digest(expected.encode(), sent.encode())
+    )
+
+
+CSRF_REFUSED = (
+    "the form's security token is missing or out of date: reload the page and send it again "
+    "(protection against cross-site request forgery)"
+)

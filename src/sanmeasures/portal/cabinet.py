@@ -30,11 +30,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
-import hmac
 import io
 import json
 import re
-import secrets
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -56,7 +54,16 @@ from sanmeasures.contract.classifiers import MEMBER_STATE_CODES
 from sanmeasures.exchange.participants import AUTHORITY_NAMES
 from sanmeasures.form1kt import store
 from sanmeasures.form1kt.model import TRANSPORT_KINDS, Form1KT, TransportCounts
-from sanmeasures.portal.access import Viewer, require_staff, viewer
+from sanmeasures.portal.access import (
+    CSRF_FIELD,
+    CSRF_HEADER,
+    CSRF_REFUSED,
+    Viewer,
+    csrf_token,
+    csrf_valid,
+    require_staff,
+    viewer,
+)
 from sanmeasures.portal.web import engine_of, render
 from sanmeasures.processes.api import authenticated
 
@@ -132,38 +139,6 @@ def problem(error: Mapping[str, Any]) -> Message:
         return Message("Expected a list of lines.")
     return Message("%(detail)s", {"detail": error.get("msg", kind)})
 
-
-# ================================================================================================
-# Protection against cross-site request forgery
-# ================================================================================================
-CSRF_SESSION_KEY = "csrf"
-CSRF_FIELD = "csrf_token"
-CSRF_HEADER = "X-CSRF-Token"
-
-
-def csrf_token(request: Request) -> str:
-    """The session's token for its forms (made on first use)."""
-    token = request.session.get(CSRF_SESSION_KEY)
-    if not isinstance(token, str) or not token:
-        token = secrets.token_urlsafe(32)
-        request.session[CSRF_SESSION_KEY] = token
-    return token
-
-
-def csrf_valid(request: Request, sent: object) -> bool:
-    expected = request.session.get(CSRF_SESSION_KEY)
-    return (
-        isinstance(expected, str)
-        and isinstance(sent, str)
-        and bool(sent)
-        and hmac.compare_digest(expected.encode(), sent.encode())
-    )
-
-
-CSRF_REFUSED = (
-    "the form's security token is missing or out of date: reload the page and send it again "
-    "(protection against cross-site request forgery)"
-)
 
 # ================================================================================================
 # Years and deadlines

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sanmeasures.contract.catalogue import structures
-from sanmeasures.portal.access import log_in, log_out
+from sanmeasures.portal.access import CSRF_REFUSED, csrf_valid, log_in, log_out
 from sanmeasures.portal.web import engine_of, render, settings_of
 from sanmeasures.storage import tables
 
@@ -49,7 +49,9 @@ async def login(
 
 
 @router.post("/logout")
-async def logout(request: Request) -> Response:
+async def logout(request: Request, csrf_token: Annotated[str, Form()] = "") -> Response:
+    if not csrf_valid(request, csrf_token):  # another site cannot log a reader out
+        return Response(CSRF_REFUSED, status_code=403, media_type="text/plain")
     log_out(request)
     return RedirectResponse("/", status_code=303)
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from sanmeasures.contract.classifiers import CODE_LISTS
 from sanmeasures.portal import i18n
-from sanmeasures.portal.access import viewer
+from sanmeasures.portal.access import csrf_token, viewer
 from sanmeasures.settings import Settings
 
 templates = Jinja2Templates(directory=str(files("sanmeasures.portal").joinpath("templates")))
@@ -74,6 +74,7 @@ def render(
         "viewer": viewer(request),
         "query_with": lambda **changes: query_with(request, **changes),
         "code_name": lambda code_list, code: code_name(code_list, code, lang),
+        "csrf_token": lambda: csrf_token(request),
         **i18n.formatters(lang),
         **(context or {}),
     }
