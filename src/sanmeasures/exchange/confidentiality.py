@@ -181,7 +181,13 @@ def policy(items: Iterable[str] = DEFAULT_ITEMS) -> ConfidentialityPolicy:
     """The policy withholding ``items``; ConfidentialityError names every item that cannot be withheld."""
     if isinstance(items, str):
         raise TypeError("items is a collection of item ids; parse a setting with parse_items()")
-    return ConfidentialityPolicy(frozenset(items))
+    return _policy(frozenset(items))
+
+
+@cache
+def _policy(items: frozenset[str]) -> ConfidentialityPolicy:
+    # Checked once per set of items: every submission and every published page asks for it.
+    return ConfidentialityPolicy(items)
 
 
 def parse_items(text: str) -> frozenset[str]:
